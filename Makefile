@@ -1,0 +1,45 @@
+# Rekindle: the README's commands.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run test test-sqlite test-postgresql lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi tenants apply tenants/demo.toml
+	@echo ""
+	@echo "  Rekindle is starting on http://127.0.0.1:5000/login"
+	@echo "  Workspace: demo"
+	@echo "  Tenant admin: admin@demo.example / rekindle-demo-admin"
+	@echo "  Recruiter:    recruiter@demo.example / rekindle-demo-recruiter"
+	@echo ""
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test-sqlite: install
+	REKINDLE_TEST_DB=sqlite REKINDLE_TEST_REDIS_URL=$(REDIS_TEST_URL) \
+		$(BIN)/python -m pytest -m "not postgresql" -q
+
+test-postgresql: install
+	REKINDLE_TEST_DB=postgresql REKINDLE_TEST_PG_ADMIN_URL=$(PG_ADMIN_URL) \
+		REKINDLE_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -q
+
+test: lint test-sqlite test-postgresql
+
+clean:
+	rm -rf $(VENV) instance test-output

@@ -1,0 +1,1 @@
+"""First-party Rekindle plugins, registered through the ``saas.plugins`` entry points."""

@@ -1,0 +1,67 @@
+"""Signing in and out, with throttling and audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import request, session
+from flask_login import login_user, logout_user
+
+from saas import audit
+from saas.auth.models import User
+from saas.auth.passwords import hash_password, needs_rehash, verify_password
+from saas.extensions import db
+from saas.tenancy.context import tenant_context
+from saas.tenancy.models import Tenant
+from saas.timeutil import utcnow
+
+
+def sign_in(workspace: str, email: str, password: str) -> User | None:
+    """Check the credentials; on success start a fresh session. Audited either way."""
+    tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == workspace)).first()
+    if tenant is None or tenant.status != "active":
+        verify_password(None, password)
+        audit.record(
+            "auth.login", outcome="failure", actor_kind="anonymous",
+            detail={"reason": "unknown_workspace"}, commit=True,
+        )
+        return None
+    with tenant_context(tenant.id):
+        user = db.session.scalars(
+            sa.select(User).where(User.email == email.strip().lower())
+        ).first()
+        ok = verify_password(user.password_hash if user else None, password)
+        if user is None or not ok or not user.is_active:
+            reason = "bad_credentials" if user is None or not ok else "disabled"
+            audit.record(
+                "auth.login", outcome="failure", actor_kind="anonymous",
+                actor_id=user.id if user else None, detail={"reason": reason}, commit=True,
+            )
+            return None
+        if user.password_hash and needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.last_login_at = utcnow()
+        audit.record("auth.login", actor_kind="user", actor_id=user.id, target_kind="user",
+                     target_id=user.id)
+        db.session.commit()
+        start_session(user)
+    return user
+
+
+def start_session(user: object) -> None:
+    """A fresh session: nothing from before sign-in survives it."""
+    session.clear()
+    login_user(user, remember=False, fresh=True)
+    session.permanent = True
+    session["auth_at"] = dt.datetime.now(dt.UTC).timestamp()
+    session["workspace"] = request.form.get("workspace", "")
+
+
+def sign_out(user: object) -> None:
+    kind = getattr(user, "kind", "user")
+    audit.record("auth.logout", actor_kind="staff" if kind == "staff" else "user",
+                 actor_id=getattr(user, "id", None), tenant_id=getattr(user, "tenant_id", None))
+    db.session.commit()
+    logout_user()
+    session.clear()

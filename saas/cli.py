@@ -1,0 +1,16 @@
+"""Every CLI group, registered on the app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from saas.auth.cli import tokens_cli
+    from saas.jobs.cli import scheduler_command, worker_command
+    from saas.tenancy.cli import tenants_cli
+
+    app.cli.add_command(tenants_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(scheduler_command)

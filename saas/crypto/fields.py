@@ -1,0 +1,135 @@
+"""Encrypted fields: AES-256-GCM with the row's identity as associated data.
+
+Declare the ciphertext column and the clear-text attribute side by side::
+
+    email_ct: Mapped[bytes | None] = encrypted_column()
+    email = Encrypted("email_ct", owner="candidate", owner_attr="id")
+
+The associated data binds tenant, table, row id and field name, so a
+ciphertext copied into another row, field or tenant fails to decrypt. The key
+is the tenant's data key, or the candidate's own key (``owner="candidate"``),
+so erasing a candidate makes every copy of their data unreadable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from typing import Any, Generic, Literal, TypeVar, overload
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.crypto.keys import active_key, key_material
+from saas.ids import new_id
+from saas.tenancy.context import require_tenant_id
+
+FORMAT_VERSION = b"\x01"
+T = TypeVar("T")
+Codec = Literal["text", "json", "date"]
+
+
+class DecryptionError(ValueError):
+    """A ciphertext failed authentication: tampered, or moved from elsewhere."""
+
+
+def encrypted_column() -> Mapped[Any]:
+    return mapped_column(sa.LargeBinary, nullable=True)
+
+
+def _encode(value: Any, codec: Codec) -> bytes:
+    if codec == "text":
+        return str(value).encode()
+    if codec == "date":
+        if not isinstance(value, dt.date):
+            raise TypeError("a date is required")
+        return value.isoformat().encode()
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _decode(raw: bytes, codec: Codec) -> Any:
+    if codec == "text":
+        return raw.decode()
+    if codec == "date":
+        return dt.date.fromisoformat(raw.decode())
+    return json.loads(raw)
+
+
+def associated_data(tenant_id: uuid.UUID, table: str, row_id: uuid.UUID, field: str) -> bytes:
+    return f"rekindle:v1|{tenant_id}|{table}|{row_id}|{field}".encode()
+
+
+def seal(key_id: uuid.UUID, key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return FORMAT_VERSION + key_id.bytes + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def open_sealed(blob: bytes, aad: bytes) -> bytes:
+    if blob[:1] != FORMAT_VERSION or len(blob) < 1 + 16 + 12 + 16:
+        raise DecryptionError("not a Rekindle ciphertext")
+    key_id = uuid.UUID(bytes=blob[1:17])
+    key = key_material(key_id)
+    try:
+        return AESGCM(key).decrypt(blob[17:29], blob[29:], aad)
+    except Exception as exc:
+        raise DecryptionError("ciphertext failed authentication") from exc
+
+
+def sealed_key_id(blob: bytes) -> uuid.UUID:
+    return uuid.UUID(bytes=blob[1:17])
+
+
+class Encrypted(Generic[T]):
+    """A clear-text attribute backed by an encrypted ``LargeBinary`` column."""
+
+    def __init__(
+        self,
+        column: str,
+        *,
+        codec: Codec = "text",
+        owner: Literal["tenant", "candidate"] = "tenant",
+        owner_attr: str = "id",
+    ) -> None:
+        self.column = column
+        self.codec: Codec = codec
+        self.owner = owner
+        self.owner_attr = owner_attr
+        self.field = column
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.field = name
+
+    def _aad(self, obj: Any) -> bytes:
+        return associated_data(obj.tenant_id, obj.__tablename__, obj.id, self.field)
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Encrypted[T]: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> T | None: ...
+    def __get__(self, obj: object | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        blob = getattr(obj, self.column)
+        if blob is None:
+            return None
+        return _decode(open_sealed(blob, self._aad(obj)), self.codec)
+
+    def __set__(self, obj: Any, value: T | None) -> None:
+        if value is None:
+            setattr(obj, self.column, None)
+            return
+        if obj.tenant_id is None:
+            obj.tenant_id = require_tenant_id()
+        if obj.id is None:
+            obj.id = new_id()
+        if self.owner == "tenant":
+            key_id, key = active_key("tenant", obj.tenant_id, "data")
+        else:
+            owner_id = getattr(obj, self.owner_attr)
+            if owner_id is None:
+                raise ValueError(f"{self.owner_attr} must be set before {self.field}")
+            key_id, key = active_key("candidate", owner_id, "data")
+        setattr(obj, self.column, seal(key_id, key, _encode(value, self.codec), self._aad(obj)))

@@ -1,0 +1,194 @@
+"""Data keys: one per tenant (and one per candidate), wrapped, never stored in clear.
+
+A tenant's data key is wrapped by the newest master key. A candidate's key is
+wrapped by the tenant's data key, so destroying it (erasure) makes every copy
+of that candidate's data unreadable, in the live database and in old backups.
+Unwrapped keys are cached on the SQLAlchemy session (one request or job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from typing import Literal
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.crypto.master import MasterKeyring, UnwrapError
+from saas.extensions import db
+from saas.ids import new_id
+from saas.tenancy.context import require_tenant_id
+from saas.tenancy.scoped import TenantScoped
+from saas.timeutil import UTCDateTime, utcnow
+
+OwnerKind = Literal["tenant", "candidate"]
+Purpose = Literal["data", "blind_index"]
+_CACHE = "rekindle_data_keys"
+
+
+class KeyDestroyed(LookupError):
+    """The key was destroyed (the person was erased): the data is gone for good."""
+
+
+class DataKey(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "data_keys"
+    __table_args__ = (
+        sa.Index("ix_data_keys_owner", "tenant_id", "owner_kind", "owner_id", "purpose"),
+    )
+
+    owner_kind: Mapped[str] = mapped_column(sa.String(20))
+    owner_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    purpose: Mapped[str] = mapped_column(sa.String(20), default="data")
+    wrapped_by: Mapped[str] = mapped_column(sa.String(60))
+    wrapped_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    destroyed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    def wrap_context(self) -> bytes:
+        return (
+            f"rekindle-key|{self.tenant_id}|{self.id}|{self.owner_kind}|"
+            f"{self.owner_id}|{self.purpose}"
+        ).encode()
+
+
+def keyring() -> MasterKeyring:
+    ring = current_app.extensions.get("rekindle_keyring")
+    if ring is None:
+        ring = MasterKeyring.from_config(current_app.config["MASTER_KEYS"])
+        current_app.extensions["rekindle_keyring"] = ring
+    return ring
+
+
+def _cache() -> dict[uuid.UUID, bytes]:
+    return db.session.info.setdefault(_CACHE, {})  # type: ignore[no-any-return]
+
+
+def _wrap(row: DataKey, secret: bytes) -> None:
+    if row.owner_kind == "tenant":
+        master_id, blob = keyring().wrap(secret, row.wrap_context())
+        row.wrapped_by = f"master:{master_id}"
+    else:
+        parent_id, parent = active_key("tenant", row.tenant_id, "data")
+        nonce = os.urandom(12)
+        row.wrapped_key = nonce + AESGCM(parent).encrypt(nonce, secret, row.wrap_context())
+        row.wrapped_by = f"key:{parent_id}"
+        return
+    row.wrapped_key = blob
+
+
+def create_key(owner_kind: OwnerKind, owner_id: uuid.UUID, purpose: Purpose = "data") -> DataKey:
+    """Create (and add to the session) a fresh active key for the owner."""
+    tenant_id = require_tenant_id()
+    secret = AESGCM.generate_key(bit_length=256)
+    row = DataKey(
+        id=new_id(),
+        tenant_id=tenant_id,
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        purpose=purpose,
+        active=True,
+    )
+    _wrap(row, secret)
+    db.session.add(row)
+    _cache()[row.id] = secret
+    return row
+
+
+def active_key(
+    owner_kind: OwnerKind, owner_id: uuid.UUID, purpose: Purpose = "data"
+) -> tuple[uuid.UUID, bytes]:
+    """The owner's active key (created on first use)."""
+    cache = db.session.info.setdefault("rekindle_active_keys", {})
+    marker = (owner_kind, owner_id, purpose)
+    if marker in cache:
+        key_id = cache[marker]
+        return key_id, key_material(key_id)
+    with db.session.no_autoflush:
+        row = db.session.scalars(
+            sa.select(DataKey)
+            .where(
+                DataKey.owner_kind == owner_kind,
+                DataKey.owner_id == owner_id,
+                DataKey.purpose == purpose,
+                DataKey.active.is_(True),
+            )
+            .order_by(DataKey.created_at.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        if owner_kind == "candidate":
+            destroyed = db.session.scalar(
+                sa.select(sa.func.count()).select_from(DataKey).where(
+                    DataKey.owner_kind == owner_kind,
+                    DataKey.owner_id == owner_id,
+                    DataKey.destroyed_at.is_not(None),
+                )
+            )
+            if destroyed:
+                raise KeyDestroyed(f"the key of {owner_kind} {owner_id} was destroyed")
+        row = create_key(owner_kind, owner_id, purpose)
+    cache[marker] = row.id
+    return row.id, key_material(row.id)
+
+
+def key_material(key_id: uuid.UUID) -> bytes:
+    """The clear key for ``key_id`` (in the current tenant)."""
+    cache = _cache()
+    if key_id in cache:
+        return cache[key_id]
+    with db.session.no_autoflush:
+        row = db.session.scalars(sa.select(DataKey).where(DataKey.id == key_id)).first()
+    if row is None:
+        raise KeyDestroyed(f"key {key_id} does not exist in this tenant")
+    if row.wrapped_key is None:
+        raise KeyDestroyed(f"key {key_id} was destroyed")
+    kind, _, ref = row.wrapped_by.partition(":")
+    if kind == "master":
+        secret = keyring().unwrap(ref, row.wrapped_key, row.wrap_context())
+    elif kind == "key":
+        parent = key_material(uuid.UUID(ref))
+        try:
+            secret = AESGCM(parent).decrypt(
+                row.wrapped_key[:12], row.wrapped_key[12:], row.wrap_context()
+            )
+        except Exception as exc:
+            raise UnwrapError(f"key {key_id} failed authentication") from exc
+    else:
+        raise UnwrapError(f"key {key_id} has an unknown wrapping {row.wrapped_by!r}")
+    cache[key_id] = secret
+    return secret
+
+
+def destroy_keys(owner_kind: OwnerKind, owner_id: uuid.UUID) -> int:
+    """Destroy every key of the owner (crypto-shredding); returns how many."""
+    rows = db.session.scalars(
+        sa.select(DataKey).where(DataKey.owner_kind == owner_kind, DataKey.owner_id == owner_id)
+    ).all()
+    for row in rows:
+        row.wrapped_key = None
+        row.active = False
+        row.destroyed_at = utcnow()
+        _cache().pop(row.id, None)
+    db.session.info.get("rekindle_active_keys", {}).pop((owner_kind, owner_id, "data"), None)
+    return len(rows)
+
+
+def rewrap_tenant_keys() -> int:
+    """Re-wrap the current tenant's keys under the newest master key; returns how many."""
+    newest = f"master:{keyring().newest_id}"
+    rows = db.session.scalars(
+        sa.select(DataKey).where(
+            DataKey.owner_kind == "tenant",
+            DataKey.wrapped_by != newest,
+            DataKey.wrapped_key.is_not(None),
+        )
+    ).all()
+    for row in rows:
+        secret = key_material(row.id)
+        _wrap(row, secret)
+    return len(rows)

@@ -1,0 +1,46 @@
+"""Every hook Rekindle calls, in one place.
+
+Each hook is prefixed ``saas_``, typed and documented here, and has a section
+in docs/hooks.md (a test fails when one is missing). Hooks take the tenant
+explicitly as a :class:`~saas.tenancy.models.TenantInfo`. Unless a hook says
+otherwise, every enabled plugin's implementation is called and the results are
+collected in a list; hooks marked *optional* are contained: an implementation
+that raises or runs past ``PLUGIN_HOOK_TIMEOUT`` is logged, recorded against
+its plugin, and left out while the request or job goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from saas.hooks.markers import hookspec
+from saas.hooks.types import HealthReport, PluginManifest
+from saas.tenancy.models import TenantInfo
+
+
+@hookspec
+def saas_plugin_manifest() -> PluginManifest:  # type: ignore[empty-body]
+    """Describe the plugin: name, title, kind, version, settings schema, builtin.
+
+    Called once per plugin at start-up. Required: a plugin without it is
+    refused at load time.
+    """
+
+
+@hookspec
+def saas_plugin_health_check(  # type: ignore[empty-body]
+    tenant: TenantInfo, settings: Mapping[str, Any]
+) -> HealthReport:
+    """Check that the plugin works with this tenant's settings (reach the provider,
+    authenticate). Called for one plugin at a time, from the plugin settings page
+    and the API. Optional: a raise or a hang is reported as an unhealthy result.
+    """
+
+
+@hookspec
+def saas_tenant_configured(tenant: TenantInfo, enabled_plugins: Sequence[str]) -> None:
+    """Notification after a tenant was created or updated from a manifest or the
+    staff console, with the names of the plugins now enabled for it. Optional and
+    contained; the return value is ignored.
+    """

@@ -1,0 +1,19 @@
+"""Every blueprint, in one list."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from saas.api import api
+
+
+def register_blueprints(app: Flask) -> None:
+    from saas.auth.api import me_blp, tokens_blp, users_blp
+    from saas.auth.views import bp as auth_views
+    from saas.extensions import csrf
+    from saas.hooks.api import plugins_blp
+
+    app.register_blueprint(auth_views)
+    for blueprint in (me_blp, users_blp, tokens_blp, plugins_blp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)

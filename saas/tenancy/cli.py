@@ -1,0 +1,85 @@
+"""``flask tenants ...``: apply manifests, list tenants, add platform staff."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from saas import audit
+from saas.auth.models import StaffUser
+from saas.auth.passwords import PasswordPolicyError, hash_password
+from saas.extensions import db
+from saas.tenancy.manifests import ManifestError, apply_manifests
+from saas.tenancy.models import Tenant
+
+
+@click.group("tenants")
+def tenants_cli() -> None:
+    """Create, update and list tenants."""
+
+
+@tenants_cli.command("apply")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@with_appcontext
+def apply_command(paths: tuple[str, ...]) -> None:
+    """Create or update the tenants in the manifests (all or nothing; idempotent)."""
+    try:
+        results = apply_manifests(paths)
+    except ManifestError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo("Nothing was changed.", err=True)
+        sys.exit(1)
+    for result in results:
+        extra = f" ({', '.join(result.changes)})" if result.changes else ""
+        click.echo(f"{result.slug}: {result.outcome}{extra}")
+
+
+@tenants_cli.command("list")
+@with_appcontext
+def list_command() -> None:
+    """One line per tenant: slug, name, plan, status."""
+    for tenant in db.session.scalars(sa.select(Tenant).order_by(Tenant.slug)):
+        click.echo(f"{tenant.slug}\t{tenant.name}\t{tenant.plan}\t{tenant.status}")
+
+
+@tenants_cli.group("staff")
+def staff_cli() -> None:
+    """Platform customer-success accounts."""
+
+
+@staff_cli.command("add")
+@click.argument("email")
+@click.option("--name", default="", help="Display name (defaults to the email's local part).")
+@click.option("--password-env", default=None, help="Read the password from this variable.")
+@with_appcontext
+def staff_add_command(email: str, name: str, password_env: str | None) -> None:
+    """Create a platform customer-success account (every action it takes is audited)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
+    if db.session.scalars(sa.select(StaffUser).where(StaffUser.email == email)).first():
+        raise click.ClickException(f"staff account {email} already exists")
+    if password_env:
+        password = os.environ.get(password_env, "")
+        if not password:
+            raise click.ClickException(f"environment variable {password_env} is not set")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        password_hash = hash_password(password)
+    except PasswordPolicyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    staff = StaffUser(email=email, name=name or email.split("@")[0], password_hash=password_hash)
+    db.session.add(staff)
+    db.session.flush()
+    audit.record("staff.created", actor_kind="system", target_kind="staff", target_id=staff.id)
+    db.session.commit()
+    click.echo(f"created staff account {email}")
