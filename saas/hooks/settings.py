@@ -84,7 +84,11 @@ def configure_plugin(
     plugin_host().manifest(plugin)
     row = get_setting_row(plugin)
     previous_secrets = (row.secrets or {}) if row is not None else {}
-    public, secret = validate_settings(plugin, settings or {}, keep_secrets=previous_secrets)
+    if settings is None and not enabled:
+        # Turning a plugin off keeps its settings for when it is turned back on.
+        public, secret = dict(row.settings or {}) if row else {}, dict(previous_secrets)
+    else:
+        public, secret = validate_settings(plugin, settings or {}, keep_secrets=previous_secrets)
     if row is None:
         row = PluginSetting(plugin_name=plugin)
         db.session.add(row)
