@@ -26,4 +26,8 @@ class PluginSetting(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
     failure_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     last_failure_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_failure: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
+    health_ok: Mapped[bool | None] = mapped_column(sa.Boolean, nullable=True)
+    health_detail: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
+    health_checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    health_slot: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -2,7 +2,7 @@
 
 Domains declare schedules with :func:`periodic`. ``flask --app wsgi scheduler``
 calls :func:`enqueue_due` every few seconds; the job id
-``periodic:<name>:<tenant>:<slot>`` makes a slot run once however many
+``periodic-<name>-<tenant>-<slot>`` makes a slot run once however many
 schedulers run or restart. Jobs receive ``(tenant_id, slot)``.
 """
 
@@ -48,7 +48,7 @@ def periodic(
 
 
 def job_id(schedule: Schedule, tenant_id: object, slot: int) -> str:
-    return f"periodic:{schedule.name}:{tenant_id}:{slot}"
+    return f"periodic-{schedule.name}-{tenant_id}-{slot}"
 
 
 def enqueue_due(now: dt.datetime) -> list[str]:
