@@ -1,0 +1,320 @@
+"""Rule-based reading of a recruiter note: reason, values, channel and follow-up date.
+
+The note is normalised (NFKC, lower case), cut into clauses (commas, dashes, "but")
+inside sentences, and every cue lexicon from :mod:`saas.insights.cues` and
+:mod:`saas.insights.cues_values` is run once over the whole text; each match is then
+judged in its clause:
+
+* decisive reason cues add their weight unless negated ("no counter offer");
+* illness cues count for ``health``, or ``family_matter`` when a relative is ill;
+* a topic (pay, growth path, culture, benefits) is a *question* reason when the nearest
+  marker is a concern/question (顾虑, asked, unsure …) and a *value* when the nearest
+  marker says what the candidate wants (看重, looking for …); a clause without markers
+  inherits the previous clause's marker within the same sentence;
+* a channel counts only when the clause states a preference or is an imperative.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from saas.insights import cues, cues_values
+from saas.insights.follow_up import extract_follow_up
+from saas.insights.note_insight import NoteInsight
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """Split a regex at its top-level ``|`` (respecting escapes, groups and classes)."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Compile a lexicon so a long note is scanned quickly.
+
+    Python's ``re`` tries every alternative at every position. English alternatives
+    (``\\b…``) are grouped behind one shared ``\\b``, and Chinese alternatives that start
+    with a literal character are guarded by a one-character lookahead, so most positions
+    are rejected with a single test. Matching semantics are unchanged.
+    """
+    english, literal, other = [], [], []
+    for alt in _split_alternatives(pattern):
+        if alt.startswith("\\b"):
+            english.append(alt[2:])
+        elif alt and alt[0] not in "\\.^$*+?{}[]()|":
+            literal.append(alt)
+        else:
+            other.append(alt)
+    groups = list(other)
+    if english:
+        groups.append(r"\b(?:" + "|".join(english) + ")")
+    if literal:
+        firsts = "".join(sorted({re.escape(alt[0]) for alt in literal}))
+        groups.append(f"(?=[{firsts}])(?:" + "|".join(literal) + ")")
+    return re.compile("|".join(groups))
+
+
+def _grouped_reason_cues() -> tuple[tuple[str, re.Pattern[str], float], ...]:
+    """One alternation per (reason, weight): far fewer passes over a long note."""
+    grouped: dict[tuple[str, float], list[str]] = {}
+    for reason, entries in cues.REASON_CUES.items():
+        for pattern, weight in entries:
+            grouped.setdefault((reason, float(weight)), []).append(f"(?:{pattern})")
+    return tuple((r, _rx("|".join(ps)), w) for (r, w), ps in grouped.items())
+
+
+_REASON_CUES = _grouped_reason_cues()
+_ILLNESS = _rx(cues.ILLNESS)
+_FAMILY = _rx(cues.FAMILY_MEMBERS)
+_SELF = _rx(cues.SELF_MARKERS)
+_QUESTION_TOPICS = tuple((r, _rx(p)) for r, p in cues.QUESTION_TOPICS.items())
+_VALUE_TOPICS = tuple((v, _rx(p)) for v, p in cues_values.VALUE_TOPICS.items())
+_VALUE_STANDALONE = tuple((v, _rx(p)) for v, p in cues_values.VALUE_STANDALONE.items())
+_CONCERN = _rx(cues.CONCERN_STRONG)
+_WEAK_QUESTION = _rx(cues.QUESTION_WEAK)
+_VALUE_MARKER = _rx(cues_values.VALUE_MARKERS)
+_VALUE_NEGATOR = _rx(cues_values.VALUE_NEGATORS)
+_DEMOTER = _rx(cues_values.DEMOTERS)
+_NEG_BEFORE_CUE = _rx(cues.NEG_BEFORE_CUE)
+_NEG_BEFORE_TOPIC = _rx(cues.NEG_BEFORE_TOPIC)
+_NEG_AFTER = _rx(cues.NEG_AFTER)
+_CHANNELS = tuple((c, _rx(p)) for c, p in cues_values.CHANNEL_WORDS.items())
+_CHANNEL_PREF = _rx(cues_values.CHANNEL_PREF_MARKERS)
+_CHANNEL_IMPERATIVE = _rx(cues_values.CHANNEL_IMPERATIVES)
+_CHANNEL_NEG_BEFORE = _rx(cues_values.CHANNEL_NEG_BEFORE)
+_CHANNEL_NEG_AFTER = _rx(cues_values.CHANNEL_NEG_AFTER)
+_CHANNEL_DEMOTED = _rx(cues_values.CHANNEL_DEMOTED_BEFORE)
+
+_SPLIT = re.compile(
+    r"(?P<sent>[;。!?\n]+|(?<=[a-z0-9)\]])\.(?=\s|$))"
+    r"|(?P<but>\bbut\b|但是|不过|可是)"
+    r"|(?P<clause>[,:]|\s[-–—]+\s|—+)"
+)
+
+_TOPIC_WEIGHT_STRONG = 2.0
+_TOPIC_WEIGHT_WEAK = 1.5
+_DEMOTE_REACH = 24
+
+
+@dataclass
+class _Clause:
+    start: int
+    end: int
+    sentence: int
+    after_but: bool
+    question: bool
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _clauses(text: str) -> list[_Clause]:
+    out: list[_Clause] = []
+    start, sentence, after_but = 0, 0, False
+    for m in _SPLIT.finditer(text):
+        question = bool(m.group("sent")) and "?" in m.group(0)
+        out.append(_Clause(start, m.start(), sentence, after_but, question))
+        start = m.end()
+        after_but = bool(m.group("but"))
+        if m.group("sent"):
+            sentence += 1
+    out.append(_Clause(start, len(text), sentence, after_but, False))
+    return out
+
+
+class _Reader:
+    """Holds the normalised text and its clauses; answers context questions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.clauses = _clauses(text)
+        self.starts = [c.start for c in self.clauses]
+
+    def clause_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+    def before(self, idx: int, pos: int, reach: int) -> str:
+        return self.text[max(self.clauses[idx].start, pos - reach):pos]
+
+    def after(self, idx: int, pos: int, reach: int) -> str:
+        return self.text[pos:min(self.clauses[idx].end, pos + reach)]
+
+    def matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
+        for m in pattern.finditer(self.text):
+            if m.end() > m.start():
+                yield self.clause_index(m.start()), m
+
+
+def _negated(reader: _Reader, idx: int, m: re.Match[str], before: re.Pattern[str]) -> bool:
+    return bool(
+        before.search(reader.before(idx, m.start(), 24))
+        or _NEG_AFTER.search(reader.after(idx, m.end(), 16))
+    )
+
+
+def _markers(reader: _Reader) -> list[list[tuple[int, str]]]:
+    """Per clause: (position, "value"|"concern") markers, inherited within a sentence."""
+    own: list[list[tuple[int, str]]] = [[] for _ in reader.clauses]
+    has_value = [False] * len(reader.clauses)
+    for idx, m in reader.matches(_VALUE_MARKER):
+        own[idx].append((m.start(), "value"))
+        has_value[idx] = True
+    for idx, m in reader.matches(_CONCERN):
+        own[idx].append((m.start(), "concern"))
+    for idx, m in reader.matches(_WEAK_QUESTION):
+        if not has_value[idx]:
+            own[idx].append((m.start(), "concern"))
+    for idx, clause in enumerate(reader.clauses):
+        if clause.question and not has_value[idx]:
+            own[idx].append((clause.end, "concern"))
+    result: list[list[tuple[int, str]]] = []
+    for idx, clause in enumerate(reader.clauses):
+        marks = sorted(own[idx])
+        prev = reader.clauses[idx - 1] if idx else None
+        if (not marks and prev is not None and prev.sentence == clause.sentence
+                and not clause.after_but and result[idx - 1]):
+            marks = [(clause.start, result[idx - 1][-1][1])]
+        result.append(marks)
+    return result
+
+
+def _role(marks: list[tuple[int, str]], pos: int) -> str | None:
+    """The kind of the nearest marker before ``pos`` (else the nearest after it)."""
+    if not marks:
+        return None
+    before = [kind for at, kind in marks if at <= pos]
+    if before:
+        return before[-1]
+    return marks[0][1]
+
+
+def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | None, float]:
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+    decisive = set()
+
+    def add(reason: str, weight: float, pos: int) -> None:
+        scores[reason] = scores.get(reason, 0.0) + weight
+        first[reason] = min(first.get(reason, pos), pos)
+
+    for reason, pattern, weight in _REASON_CUES:
+        for idx, m in reader.matches(pattern):
+            if not _negated(reader, idx, m, _NEG_BEFORE_CUE):
+                add(reason, weight, m.start())
+                if weight >= 3:
+                    decisive.add(idx)
+    with_relative = {reader.clauses[i].sentence for i, _ in reader.matches(_FAMILY)}
+    with_self = {i for i, _ in reader.matches(_SELF)}
+    worried = {reader.clauses[i].sentence for i, _ in reader.matches(_CONCERN)}
+    for idx, m in reader.matches(_ILLNESS):
+        if _negated(reader, idx, m, _NEG_BEFORE_CUE):
+            continue
+        relative = reader.clauses[idx].sentence in with_relative and idx not in with_self
+        add("family_matter" if relative else "health", 3.0, m.start())
+    for reason, pattern in _QUESTION_TOPICS:
+        seen: set[int] = set()
+        for idx, m in reader.matches(pattern):
+            if idx in seen or _role(marks[idx], m.start()) != "concern":
+                continue
+            if _negated(reader, idx, m, _NEG_BEFORE_TOPIC):
+                continue
+            seen.add(idx)
+            strong = reader.clauses[idx].sentence in worried
+            add(reason, _TOPIC_WEIGHT_STRONG if strong else _TOPIC_WEIGHT_WEAK, m.start())
+    if not scores:
+        return None, 0.0
+    ranked = sorted(scores, key=lambda r: (-scores[r], first[r]))
+    top = scores[ranked[0]]
+    second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    confidence = min(0.95, 0.4 + 0.12 * top) * (0.5 + 0.5 * (top - second) / top)
+    return ranked[0], round(confidence, 2)
+
+
+def _demoted_spans(reader: _Reader) -> list[tuple[int, int]]:
+    spans = []
+    for idx, m in reader.matches(_DEMOTER):
+        spans.append((m.end(), min(reader.clauses[idx].end, m.end() + _DEMOTE_REACH)))
+    return spans
+
+
+def _values(reader: _Reader, marks: list[list[tuple[int, str]]]) -> frozenset[str]:
+    demoted = _demoted_spans(reader)
+    waved_off = {idx for idx, _ in reader.matches(_VALUE_NEGATOR)}
+    found: set[str] = set()
+    for value, pattern in _VALUE_TOPICS:
+        for idx, m in reader.matches(pattern):
+            if idx in waved_off or _role(marks[idx], m.start()) != "value":
+                continue
+            if any(lo <= m.start() < hi for lo, hi in demoted):
+                continue
+            if not _negated(reader, idx, m, _NEG_BEFORE_TOPIC):
+                found.add(value)
+    for value, pattern in _VALUE_STANDALONE:
+        for idx, m in reader.matches(pattern):
+            if not _negated(reader, idx, m, _NEG_BEFORE_TOPIC):
+                found.add(value)
+    return frozenset(found)
+
+
+def _channel(reader: _Reader) -> str | None:
+    prefers = {idx for idx, _ in reader.matches(_CHANNEL_PREF)}
+    imperative = [(m.start(), m.end()) for _, m in reader.matches(_CHANNEL_IMPERATIVE)]
+    best: tuple[int, str] | None = None
+    for channel, pattern in _CHANNELS:
+        for idx, m in reader.matches(pattern):
+            inside = any(lo <= m.start() < hi for lo, hi in imperative)
+            if not inside and idx not in prefers:
+                continue
+            head = reader.before(idx, m.start(), 40)
+            if _CHANNEL_NEG_BEFORE.search(head) or _CHANNEL_DEMOTED.search(head):
+                continue
+            if _CHANNEL_NEG_AFTER.search(reader.after(idx, m.end(), 12)):
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), channel)
+    return best[1] if best else None
+
+
+def analyze_note(text: str, *, today: datetime.date) -> NoteInsight:
+    """Read one recruiter note (zh-CN or English) following shared/TAXONOMY.md.
+
+    Pure function: no Flask app, database or network. ``today`` is the note's own date,
+    from which follow-up expressions are counted.
+    """
+    normalised = _normalise(text or "")
+    if not normalised.strip():
+        return NoteInsight()
+    reader = _Reader(normalised)
+    marks = _markers(reader)
+    reason, confidence = _reason(reader, marks)
+    return NoteInsight(
+        reason=reason,
+        values=_values(reader, marks),
+        channel=_channel(reader),
+        follow_up_on=extract_follow_up(normalised, today),
+        confidence=confidence if reason else 0.0,
+    )

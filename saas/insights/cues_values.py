@@ -1,0 +1,128 @@
+"""Value and channel cue lexicons (zh-CN + English), as regex fragments.
+
+Matched against NFKC-normalised, lower-cased text (see :mod:`saas.insights.cues`).
+
+* A value topic (``VALUE_TOPICS``) counts only inside a clause where the candidate says
+  what they value or look for (``VALUE_MARKERS``), not where they ask or worry, and not
+  when the clause waves it away (``VALUE_NEGATORS``: 对薪资要求不高, isn't what matters).
+  ``VALUE_STANDALONE`` cues carry their own "wants" sense (不想再折腾).
+* ``DEMOTERS`` mark what follows them as the lesser option (重视团队氛围超过薪资,
+  values mentorship above salary, prefers email over calls).
+* A channel counts only as a preference: a channel word in a clause with a
+  ``CHANNEL_PREF_MARKERS`` word (习惯用微信, prefers email, reach her on LinkedIn), or an
+  imperative that embeds the channel (加微信, text her, call him). Channels named as how
+  something happened (电话没人接, nobody called her, email bounced) don't count.
+"""
+
+from __future__ import annotations
+
+VALUE_TOPICS: dict[str, str] = {
+    "flexibility": (
+        r"弹性|远程|居家办公|在家办公|不打卡|灵活(?:的)?(?:工作|时间|上下班|办公)|混合办公"
+        r"|不坐班|自由(?:的)?(?:工作)?时间|\bwork(?:ing)? from home\b|\bwfh\b|\bremote\b"
+        r"|\bhybrid\b|\bflexib|\bflexi-?time\b|\bflex\b|\bown hours\b|\bfour-day week\b"
+    ),
+    "team_culture": (
+        r"团队氛围|工作氛围|氛围|同事关系|同事|团队文化|文化|人际关系|团队(?:融洽|和谐|轻松)"
+        r"|\bculture\b|\batmosphere\b|\bvibe\b|\bcolleagues\b|\bteammates\b|\bteam spirit\b"
+        r"|\bfriendly team\b|\bgood team\b|\bcollaborative\b|\bwork environment\b"
+        r"|\bsupportive team\b|\bteam dynamics?\b"
+    ),
+    "compensation": (
+        r"薪资|薪酬|待遇|涨薪|工资|收入|薪水|总包|年薪|月薪|加薪|高薪|钱"
+        r"|\bpay\b|\bsalary|\bcompensation\b|\bmoney\b|\bpackage\b|\bincome\b|\braise\b"
+        r"|\bcomp\b|\bearnings\b|\bcash\b|\bpaid well\b|\bhigher pay\b"
+    ),
+    "training": (
+        r"培训|导师|学习机会|学习|轮岗|成长计划|带教|师傅|技能提升|进修"
+        r"|\btraining\b|\bmentor(?:ship|s)?\b|\bmentored\b|\blearning\b|\blearn\b|\brotation"
+        r"|\bcoaching\b|\bcourses?\b|\bupskill|\bdevelopment program"
+    ),
+    "family": (
+        r"陪家人|陪伴家人|陪孩子|陪老婆|陪老公|育儿假|离家近|家庭友好|照顾家庭|兼顾家庭|家庭时间"
+        r"|产假|陪产假|多陪"
+        r"|\btime with (?:his |her |their )?family\b|\bfamily time\b|\bparental leave\b"
+        r"|\bclose to home\b|\bnear (?:his |her |their )?home\b|\bfamily[-\s]friendly\b"
+        r"|\bwith (?:his|her|their) kids\b|\bmaternity leave\b|\bpaternity leave\b"
+    ),
+    "career_growth": (
+        r"晋升|升职|发展空间|带团队|做管理|转管理|管理岗|发展前景|成长空间|职业发展|上升空间"
+        r"|当(?:经理|主管|leader)|独当一面"
+        r"|\bpromot|\bgrowth\b|\bcareer\b|\blead (?:a |the |his |her |their )?team\b"
+        r"|\bmanag(?:e|ing) people\b|\bmanagement\b|\bmanager role\b|\btech lead\b"
+        r"|\bteam lead\b|\bleadership\b|\badvance|\bprogression\b|\bgrow into\b|\bmove up\b"
+    ),
+    "stability": (
+        r"稳定(?!的?(?:收入|薪资|工资|薪水))|大平台|大公司|安稳|铁饭碗|国企|央企"
+        r"|\bstabilit|\bstable\b(?!\s+(?:base\s+)?(?:salary|pay|income|paycheck))"
+        r"|\bestablished\b|\bjob security\b|\bsecure (?:job|role|position)\b|\bsecurity\b"
+        r"|\blarge company\b|\bbig company\b|\blong[-\s]term\b"
+    ),
+}
+
+VALUE_STANDALONE: dict[str, str] = {
+    "stability": r"不想再折腾|不想折腾|不愿再折腾|\btired of (?:job[-\s]hopping|startups)\b",
+}
+
+VALUE_MARKERS = (
+    r"看重|在意|重视|希望|想找|想要|想|最重要|在乎|喜欢|追求|期望|偏好|倾向|需要|必须|一定要"
+    r"|要求|关注|只考虑|只要|前提是|最好|理想|向往|渴望|感兴趣|心动"
+    r"|\bvalues?\b|\bvalued\b|\bcares?\b|\bcaring\b|\blook(?:s|ing)? for\b|\bseek(?:s|ing)?\b"
+    r"|\bwant(?:s|ed)?\b(?!\s+to\s+(?:know|ask|understand|check|confirm|clarify))"
+    r"|\bwould like\b|'d like\b|\bhop(?:e|es|ing)\b|\bprefer"
+    r"|\bimportant\b|\bmatters?\b|\bpriorit|\bmust\b|\bnon-negotiable\b|\bessential\b"
+    r"|\bkeen\b|\blove|\blikes?\b|\bonly consider|\bwould consider\b"
+    r"|\bif (?:she|he|they) (?:could|can)\b|\bas long as\b|\bneeds?\b|\binterested in\b"
+    r"|\bdrawn to\b|\bappreciat|\bexcited about\b|\bdream\b|\bideal\b|\bbig on\b"
+)
+VALUE_NEGATORS = (
+    r"要求不高|不重要|无所谓|不在意|不看重|不在乎|不是重点|不是最重要|其次|不太看重|不关心|不追求"
+    r"|\bnot important\b|\b(?:doesn'?t|don'?t|does not|do not) (?:really )?(?:care|matter)"
+    r"|\bisn'?t what\b|\bnot what\b|\b(?:not|isn'?t) a priority\b|\bless important\b"
+    r"|\bflexible on\b|\bnot fussed\b|\bnot looking for\b|\bnot interested in\b|\bsecondary\b"
+    r"|\bisn'?t important\b|不希望|\b(?:doesn'?t|don'?t|does not|do not) want\b"
+)
+DEMOTERS = (
+    r"超过|胜过|而非|而不是|比起|相比|高于|\bover\b|\babove\b|\bmore than\b|\brather than\b"
+    r"|\binstead of\b|\bthan\b|\bahead of\b"
+)
+
+CHANNEL_WORDS: dict[str, str] = {
+    "email": r"邮件|邮箱|\be-?mails?\b|\bemail(?:ed|ing)?\b",
+    "sms": r"短信|\bsms\b|\btext(?:s|ed|ing)?\b(?!\s+(?:of|book|box))|\btext messages?\b",
+    "wechat": r"企业微信|微信|\bwechat\b|\bweixin\b|\bwecom\b",
+    "linkedin": r"领英|\blinkedin\b|\binmails?\b",
+    "phone": r"电话|打给|致电|手机|\bphone(?:d|s)?\b|\bcall(?:s|ed|ing)?\b|\bring\b",
+}
+CHANNEL_PREF_MARKERS = (
+    r"习惯|喜欢|偏好|更愿意|愿意|最好|倾向|方便|即可|就好|就行|可以(?:打|发|加|用|通过)|优先|请"
+    r"|回复(?:比较|很|更)?快|回得(?:比较|很|更)?快|常用|只用|只看|首选|为主"
+    r"|\bprefer(?:s|red|ence|ably)?\b|\brather\b(?!\s+than)|\bbest\b|\bworks? (?:best|better|well)"
+    r"|\b(?:contact|reach|message|ping) (?:him|her|them|me) (?:via|on|by|through|at)\b"
+    r"|\breach(?:able)? (?:via|on|by|through|at)\b|\bplease\b|\bhappy (?:to|with)\b"
+    r"|\bfavou?rs?\b|\bresponds? (?:fast|quick|best|better)|\bresponsive\b|\banytime\b"
+    r"|\b(?:e-?mail|text|wechat|linkedin|phone|calls?)\s+only\b|\bonly\s+(?:by|via|on|through)\b"
+    r"|\blikes?\b"
+)
+# Imperatives that both name a channel and say "use this" (加微信, text her, call him).
+CHANNEL_IMPERATIVES = (
+    r"加(?:他|她|我)?(?:的)?微信|打给(?:他|她)|给(?:他|她)打(?:个)?电话"
+    r"|(?:发|打)(?:个)?(?:短信|邮件|电话)给(?:他|她)|给(?:他|她)发(?:个)?(?:短信|邮件|微信)"
+    r"|打(?:他|她)(?:的)?(?:电话|手机)"
+    r"|\b(?:call|text|e-?mail|phone|ring|wechat)\s+(?:him|her|them)\b"
+)
+# A channel preceded by these is not wanted (不要打电话, doesn't want to be called).
+CHANNEL_NEG_BEFORE = (
+    r"(?:(?:不要|别|不想|不喜欢|不接|没人|没有人|不用|不方便|不看|很少看|从不|不回|拒接|没)\S{0,3}"
+    r"|(?:n't|\bnot|\bnever|\bno|\bnobody|\bno one|\bwithout|\bavoid|\bhates?|\bdislikes?)\b"
+    r"(?:\s+\S+){0,5}\s*)$"
+)
+CHANNEL_DEMOTED_BEFORE = (
+    r"(?:(?:\bover|\bthan|\binstead of|而非|而不是|不是|比)\s*(?:by\s+|via\s+|on\s+|用|打|发)?"
+    r"|(?:wechat|e-?mail|linkedin|sms|texts?|phone|calls?|邮件|微信|短信|电话|领英)\s+to\s+)$"
+)
+# A channel followed by these failed or is unwelcome (电话不方便接, email bounced).
+CHANNEL_NEG_AFTER = (
+    r"^\s*(?:不方便|不接|打不通|没人接|不回|不好用|不常用|很少|bounced|doesn'?t work|didn'?t work"
+    r"|went unanswered|isn'?t ideal)"
+)

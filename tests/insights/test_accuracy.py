@@ -1,0 +1,62 @@
+"""Accuracy of analyze_note on the shared labelled notes and on our own held-out notes."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+from saas.insights import analyze_note
+
+DEV_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "insights-dev.jsonl"
+HOLDOUT_FILE = Path(__file__).resolve().parent / "notes_holdout.jsonl"
+
+REASON_MIN, VALUES_F1_MIN, CHANNEL_MIN, FOLLOW_UP_MIN = 0.90, 0.90, 0.95, 0.90
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    assert path.is_file(), f"labelled notes missing: {path}"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert rows, f"no labelled notes in {path}"
+    return rows
+
+
+def _metrics(rows: list[dict[str, Any]]) -> dict[str, float]:
+    reason = channel = follow = tp = fp = fn = 0
+    for row in rows:
+        got = analyze_note(row["text"], today=datetime.date.fromisoformat(row["today"]))
+        expected_date = row["follow_up_on"]
+        expected_values = set(row["values"])
+        reason += got.reason == row["reason"]
+        channel += got.channel == row["channel"]
+        follow += got.follow_up_on == (
+            datetime.date.fromisoformat(expected_date) if expected_date else None
+        )
+        tp += len(got.values & expected_values)
+        fp += len(got.values - expected_values)
+        fn += len(expected_values - got.values)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    n = len(rows)
+    return {"reason": reason / n, "values_f1": f1, "channel": channel / n, "follow_up": follow / n}
+
+
+def _check(path: Path) -> None:
+    metrics = _metrics(_load(path))
+    print(f"{path.name}: " + ", ".join(f"{k}={v:.3f}" for k, v in metrics.items()))
+    assert metrics["reason"] >= REASON_MIN, metrics
+    assert metrics["values_f1"] >= VALUES_F1_MIN, metrics
+    assert metrics["channel"] >= CHANNEL_MIN, metrics
+    assert metrics["follow_up"] >= FOLLOW_UP_MIN, metrics
+
+
+def test_dev_set_meets_targets() -> None:
+    _check(DEV_FILE)
+
+
+def test_holdout_set_meets_targets() -> None:
+    rows = _load(HOLDOUT_FILE)
+    assert len(rows) >= 40
+    _check(HOLDOUT_FILE)
