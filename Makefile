@@ -8,10 +8,11 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: install run test test-sqlite test-postgresql lint bench clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt saas/api/assets/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	cd saas/api/assets && npm ci --no-audit --no-fund --ignore-scripts
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -8,12 +8,14 @@ from saas.api import api
 
 
 def register_blueprints(app: Flask) -> None:
+    from saas.api.docs import bp as api_docs
     from saas.auth.api import me_blp, tokens_blp, users_blp
     from saas.auth.views import bp as auth_views
     from saas.extensions import csrf
     from saas.hooks.api import plugins_blp
 
     app.register_blueprint(auth_views)
+    app.register_blueprint(api_docs)
     for blueprint in (me_blp, users_blp, tokens_blp, plugins_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

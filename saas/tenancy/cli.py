@@ -35,7 +35,8 @@ def apply_command(paths: tuple[str, ...]) -> None:
         click.echo("Nothing was changed.", err=True)
         sys.exit(1)
     for result in results:
-        extra = f" ({', '.join(result.changes)})" if result.changes else ""
+        shown = result.changes if result.outcome == "updated" else ()
+        extra = f" ({', '.join(shown)})" if shown else ""
         click.echo(f"{result.slug}: {result.outcome}{extra}")
 
 

@@ -144,3 +144,16 @@ def test_openapi_document_lists_the_routes(app: Flask) -> None:
     assert spec["openapi"].startswith("3.")
     assert {"/api/v1/me", "/api/v1/users", "/api/v1/users/{user_id}"} <= set(spec["paths"])
     assert "bearer" in spec["components"]["securitySchemes"]
+
+
+def test_interactive_docs_page_is_served_without_inline_script(app: Flask) -> None:
+    client = app.test_client()
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "swagger-ui-bundle.js" in html and "/api/openapi.json" in html
+    assert "<script>" not in html
+    assert "script-src 'self';" in page.headers["Content-Security-Policy"]
+    bundle = client.get("/api/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.data) > 100_000
+    assert client.get("/api/docs/static/docs.js").status_code == 200
