@@ -15,7 +15,33 @@ from saas.tenancy.scoped import TenantScoped, tenant_fk
 from saas.timeutil import UTCDateTime, utcnow
 
 
-class User(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
+class SignedInIdentity:
+    """What Flask-Login and ``require_permission`` need from anyone who signs in."""
+
+    role: str
+    disabled_at: dt.datetime | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return permissions_for(self.role)
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+class User(SignedInIdentity, TenantScoped, db.Model):  # type: ignore[name-defined,misc]
     """A person working in one tenant (email unique within the tenant)."""
 
     __tablename__ = "users"
@@ -35,30 +61,11 @@ class User(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
 
     kind = "user"
 
-    @property
-    def is_active(self) -> bool:
-        return self.disabled_at is None
-
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
-
     def get_id(self) -> str:
         return f"u.{self.tenant_id}.{self.id}.{self.auth_epoch}"
 
-    @property
-    def permissions(self) -> frozenset[str]:
-        return permissions_for(self.role)
 
-    def can(self, permission: str) -> bool:
-        return permission in self.permissions
-
-
-class StaffUser(db.Model):  # type: ignore[name-defined,misc]
+class StaffUser(SignedInIdentity, db.Model):  # type: ignore[name-defined,misc]
     """Platform customer-success staff: not a tenant user; every action audited."""
 
     __tablename__ = "staff_users"
@@ -76,27 +83,8 @@ class StaffUser(db.Model):  # type: ignore[name-defined,misc]
     role = STAFF_ROLE
     tenant_id = None
 
-    @property
-    def is_active(self) -> bool:
-        return self.disabled_at is None
-
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
-
     def get_id(self) -> str:
         return f"s.{self.id}.{self.auth_epoch}"
-
-    @property
-    def permissions(self) -> frozenset[str]:
-        return permissions_for(STAFF_ROLE)
-
-    def can(self, permission: str) -> bool:
-        return permission in self.permissions
 
 
 class ApiToken(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
