@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-sqlite test-postgresql lint bench clean
+.PHONY: install run test test-sqlite test-postgresql lint clean
 
 $(STAMP): pyproject.toml constraints.txt saas/api/assets/package-lock.json
 	$(PYTHON) -m venv $(VENV)
