@@ -64,7 +64,7 @@ def _describe(name: str, enabled: set[str]) -> dict[str, Any]:
         "name": name, "title": manifest.title, "kind": manifest.kind,
         "version": manifest.version, "vendor": manifest.vendor,
         "description": manifest.description, "builtin": manifest.builtin,
-        "enabled": name in enabled, "settings": settings_view(name),
+        "enabled": name in enabled, "settings": settings_view(name, row),
         "failure_count": row.failure_count if row else 0,
         "last_failure": row.last_failure if row else None,
     }

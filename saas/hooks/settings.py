@@ -119,9 +119,8 @@ def plugin_settings(plugin: str) -> dict[str, Any]:
     return {**(row.settings or {}), **(row.secrets or {})}
 
 
-def settings_view(plugin: str) -> dict[str, Any]:
-    """Settings safe to show: secrets replaced by whether they are set."""
-    row = get_setting_row(plugin)
+def settings_view(plugin: str, row: PluginSetting | None) -> dict[str, Any]:
+    """Settings of ``row`` safe to show: secrets replaced by whether they are set."""
     public = dict(row.settings or {}) if row else {}
     stored = (row.secrets or {}) if row else {}
     for name in secret_fields(plugin):

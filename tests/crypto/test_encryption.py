@@ -16,7 +16,7 @@ from saas.crypto.master import KeyConfigError, MasterKeyring, UnwrapError
 from saas.extensions import db
 from saas.hooks.models import PluginSetting
 from saas.hooks.settings import configure_plugin
-from saas.tenancy.context import tenant_context
+from saas.tenancy.context import tenant_context, unscoped
 from tests.factories import TenantFixture
 
 SMTP_SECRET = "s3cret-smtp-password-value"
@@ -33,16 +33,10 @@ def _configure_email(tenant: TenantFixture) -> uuid.UUID:
 
 
 def _raw_secrets(row_id: uuid.UUID) -> bytes:
-    with tenant_context_any():
+    with unscoped(reason="test reads raw ciphertext"):
         return db.session.scalar(
             sa.select(PluginSetting.secrets_ct).where(PluginSetting.id == row_id)
         )
-
-
-def tenant_context_any():  # type: ignore[no-untyped-def]
-    from saas.tenancy.context import unscoped
-
-    return unscoped(reason="test reads raw ciphertext")
 
 
 def test_plugin_secret_is_encrypted_at_rest(app_ctx: Flask, tenant_a: TenantFixture) -> None:
