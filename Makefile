@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-sqlite test-postgresql lint clean
+CATALOG := saas/translations/zh_Hans_CN/LC_MESSAGES/messages
+.PHONY: install run test test-sqlite test-postgresql lint clean translations
 
 $(STAMP): pyproject.toml constraints.txt saas/api/assets/package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +16,17 @@ $(STAMP): pyproject.toml constraints.txt saas/api/assets/package-lock.json
 	cd saas/api/assets && npm ci --no-audit --no-fund --ignore-scripts
 	touch $(STAMP)
 
-install: $(STAMP)
+$(CATALOG).mo: $(CATALOG).po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d saas/translations
+
+install: $(STAMP) $(CATALOG).mo
+
+# Re-extract the interface's strings into the zh-CN catalog (then translate the new ones).
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+		--omit-header -o saas/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i saas/translations/messages.pot \
+		-d saas/translations
 
 run: install
 	$(BIN)/flask --app wsgi db upgrade

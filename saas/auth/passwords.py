@@ -8,6 +8,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -25,11 +26,11 @@ def _common_passwords() -> frozenset[str]:
 
 def check_policy(password: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise PasswordPolicyError(f"Password must be at least {MIN_LENGTH} characters.")
+        raise PasswordPolicyError(_("Password must be at least %(n)d characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        raise PasswordPolicyError(f"Password must be at most {MAX_LENGTH} characters.")
+        raise PasswordPolicyError(_("Password must be at most %(n)d characters.", n=MAX_LENGTH))
     if password.lower() in _common_passwords() or len(set(password)) < 4:
-        raise PasswordPolicyError("Password is too common; choose a less guessable one.")
+        raise PasswordPolicyError(_("Password is too common; choose a less guessable one."))
 
 
 def _hasher() -> PasswordHasher:

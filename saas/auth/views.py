@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from saas.auth.forms import LoginForm
 from saas.auth.login import sign_in, sign_out
 from saas.extensions import limiter
+from saas.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -21,12 +23,6 @@ def _account_key() -> str:
 
 def _failed(response: object) -> bool:
     return getattr(response, "status_code", 200) != 302
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -46,9 +42,9 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = sign_in(form.workspace.data, form.email.data, form.password.data)
         if user is not None:
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         form.password.errors = []
-        flash("Wrong workspace, email or password.", "error")
+        flash(_("Wrong workspace, email or password."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -56,5 +52,5 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     sign_out(current_user._get_current_object())
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -13,12 +13,12 @@ from marshmallow import fields
 from saas.api.problems import flatten_errors
 from saas.auth.current import require_permission
 from saas.extensions import db
-from saas.hooks.manager import call_optional, enabled_plugins, plugin_host
+from saas.hooks.health import run_health_check
+from saas.hooks.manager import enabled_plugins, plugin_host
 from saas.hooks.settings import (
     PluginSettingsError,
     configure_plugin,
     get_setting_row,
-    plugin_settings,
     settings_view,
 )
 from saas.tenancy.models import Tenant
@@ -123,14 +123,8 @@ class PluginHealth(MethodView):
         _known(plugin_name)
         tenant = db.session.get(Tenant, current_user.tenant_id)
         assert tenant is not None
-        outcomes = call_optional(
-            "saas_plugin_health_check", tenant.info(), only=plugin_name,
-            settings=plugin_settings(plugin_name),
-        )
+        result = run_health_check(tenant, plugin_name)
         db.session.commit()
-        if not outcomes:
+        if result is None:
             return {"ok": False, "detail": "The plugin is disabled or has no health check."}
-        outcome = outcomes[0]
-        if not outcome.ok:
-            return {"ok": False, "detail": outcome.error or "failed"}
-        return {"ok": bool(outcome.result.ok), "detail": outcome.result.detail}
+        return {"ok": result.ok, "detail": result.detail}

@@ -6,11 +6,11 @@ import datetime as dt
 import uuid
 
 from saas.extensions import db
-from saas.hooks.manager import call_optional, enabled_plugins
-from saas.hooks.settings import get_setting_row, plugin_settings
+from saas.hooks.health import run_health_check
+from saas.hooks.manager import enabled_plugins
+from saas.hooks.settings import get_setting_row
 from saas.jobs.schedules import periodic
 from saas.tenancy.models import Tenant
-from saas.timeutil import utcnow
 
 
 @periodic("plugin-health", every=dt.timedelta(hours=1))
@@ -24,15 +24,7 @@ def check_plugin_health(tenant_id: uuid.UUID, slot: int) -> int:
         row = get_setting_row(name)
         if row is None or row.health_slot == slot:
             continue
-        outcomes = call_optional(
-            "saas_plugin_health_check", tenant.info(), only=name, settings=plugin_settings(name)
-        )
-        if not outcomes:
+        if run_health_check(tenant, name, slot) is None:
             continue
-        outcome = outcomes[0]
-        row.health_ok = bool(outcome.ok and outcome.result.ok)
-        row.health_detail = (outcome.error or outcome.result.detail or "")[:500]
-        row.health_checked_at = utcnow()
-        row.health_slot = slot
         checked += 1
     return checked

@@ -1,14 +1,19 @@
-"""The web app's shell: layout, start page, error pages, security headers."""
+"""The web app's shell: layout, navigation, languages, the start page, errors, headers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template
+from flask import Blueprint, Flask, Response, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from saas.audit.labels import action_label
 from saas.extensions import db
-from saas.tenancy.models import Tenant
+from saas.tenancy.models import LOCALES
+from saas.web.i18n import SESSION_LOCALE, current_tenant, init_i18n
+from saas.web.navigation import visible_items
+from saas.web.redirects import safe_next
 
 bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static",
@@ -23,22 +28,47 @@ CSP = (
 
 
 @bp.route("/")
-@login_required
 def home() -> ResponseReturnValue:
-    tenant = db.session.get(Tenant, current_user.tenant_id) if current_user.tenant_id else None
-    return render_template("home.html", tenant=tenant)
+    from saas.web.dashboard import render_dashboard
+
+    return render_dashboard()
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> ResponseReturnValue:
+    """Switch the interface language; saved on the account when signed in."""
+    tag = request.form.get("locale", "")
+    target = safe_next(request.form.get("next"))
+    if tag not in LOCALES:
+        return redirect(target)
+    session[SESSION_LOCALE] = tag
+    if current_user.is_authenticated and current_user.kind == "user":
+        current_user.locale = tag
+        db.session.commit()
+    return redirect(target)
 
 
 def error_page(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
-    messages = {
-        400: "The request could not be understood. Reload the page and try again.",
-        403: "Your role does not allow this page.",
-        404: "There is nothing here. The link may be old, or the item belongs elsewhere.",
-        429: "Too many attempts. Wait a few minutes, then try again.",
+    titles = {
+        400: _("Something in the request was not right"),
+        403: _("Not available to your role"),
+        404: _("Page not found"),
+        405: _("Not allowed"),
+        413: _("Too large"),
+        429: _("Too many attempts"),
     }
-    detail = messages.get(status, error.description or "Something went wrong.")
-    return render_template("error.html", status=status, title=error.name, detail=detail), status
+    messages = {
+        400: _("The form may have expired. Go back, reload the page and try again."),
+        403: _("Your role does not allow this page. Ask a tenant admin if you need it."),
+        404: _("There is nothing here. The link may be old, or the item belongs elsewhere."),
+        405: _("This page cannot be used that way."),
+        413: _("What you sent is larger than Rekindle accepts."),
+        429: _("Too many attempts. Wait a few minutes, then try again."),
+    }
+    title = titles.get(status, _("Something went wrong"))
+    detail = messages.get(status, _("Something went wrong on our side. Try again in a moment."))
+    return render_template("error.html", status=status, title=title, detail=detail), status
 
 
 def security_headers(response: Response) -> Response:
@@ -53,6 +83,20 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def _shell_globals() -> dict[str, object]:
+    tenant = current_tenant() if current_user.is_authenticated else None
+    if tenant is not None:
+        label = tenant.name
+    elif current_user.is_authenticated:
+        label = _("Platform console")
+    else:
+        label = ""
+    return {"nav_links": visible_items, "workspace_label": label}
+
+
 def init_web(app: Flask) -> None:
+    init_i18n(app)
     app.register_blueprint(bp)
     app.after_request(security_headers)
+    app.context_processor(_shell_globals)
+    app.jinja_env.globals["action_label"] = action_label
