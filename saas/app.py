@@ -46,7 +46,7 @@ def create_app(
     *,
     extra_plugins: Iterable[tuple[str, object]] = (),
 ) -> Flask:
-    app = Flask("saas", instance_relative_config=True)
+    app = Flask("saas", instance_relative_config=True, static_folder=None)
     load_config(app, overrides)
     app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(
         hours=float(app.config["SESSION_ABSOLUTE_HOURS"])

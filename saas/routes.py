@@ -16,8 +16,9 @@ def register_blueprints(app: Flask) -> None:
     from saas.extensions import csrf
     from saas.hooks.api import plugins_blp
     from saas.hooks.views import bp as plugin_views
+    from saas.tenancy.console import bp as console_views
 
-    for views in (auth_views, account_views, settings_views, plugin_views):
+    for views in (auth_views, account_views, settings_views, plugin_views, console_views):
         app.register_blueprint(views)
     app.register_blueprint(api_docs)
     for blueprint in (me_blp, users_blp, tokens_blp, plugins_blp):

@@ -83,3 +83,16 @@ def csrf_from(html: str) -> str:
         r'<input[^>]*value="([^"]+)"[^>]*name="csrf_token"', html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def make_staff(app: Flask, email: str, password: str = PASSWORD) -> uuid.UUID:
+    """A platform customer-success account (as ``tenants staff add`` makes one)."""
+    from saas.auth.models import StaffUser
+    from saas.auth.passwords import hash_password
+
+    with app.app_context():
+        staff = StaffUser(email=email.lower(), name=email.split("@")[0],
+                          password_hash=hash_password(password))
+        db.session.add(staff)
+        db.session.commit()
+        return staff.id

@@ -14,6 +14,7 @@ ACTION_LABELS: dict[str, LazyString] = {
     "staff.created": _l("Staff account created"),
     "staff.tenant_viewed": _l("Staff opened this tenant"),
     "tenant.applied": _l("Tenant settings applied from a manifest"),
+    "tenant.apply_rejected": _l("A manifest was refused"),
     "token.created": _l("Created an API token"),
     "token.revoked": _l("Revoked an API token"),
     "user.created": _l("Added a team member"),

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from saas.auth.passwords import PasswordPolicyError, check_policy
@@ -53,7 +54,8 @@ class StaffLoginForm(FlaskForm):  # type: ignore[misc]
 class ProfileForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     locale = SelectField(
-        _l("Language"), choices=[("", _l("Workspace default")), *list(LANGUAGE_NAMES.items())],
+        _l("Language"), choices=[SelectChoice("", _l("Workspace default")),
+                 *(SelectChoice(tag, name) for tag, name in LANGUAGE_NAMES.items())],
     )
     timezone = StringField(
         _l("Time zone"), validators=[Length(max=64), _timezone],
@@ -76,7 +78,7 @@ class PasswordForm(FlaskForm):  # type: ignore[misc]
 class UserForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in TENANT_ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in TENANT_ROLES])
     password = PasswordField(
         _l("First password"), validators=[DataRequired(), _policy],
         description=_l("Share it privately; they can change it on their account page."),
@@ -85,7 +87,7 @@ class UserForm(FlaskForm):  # type: ignore[misc]
 
 class UserEditForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in TENANT_ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in TENANT_ROLES])
 
 
 class TokenForm(FlaskForm):  # type: ignore[misc]

@@ -9,7 +9,7 @@ from flask import request, session
 from flask_login import login_user, logout_user
 
 from saas import audit
-from saas.auth.models import User
+from saas.auth.models import StaffUser, User
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.extensions import db
 from saas.tenancy.context import tenant_context
@@ -47,6 +47,34 @@ def sign_in(workspace: str, email: str, password: str) -> User | None:
         db.session.commit()
         start_session(user)
     return user
+
+
+def staff_sign_in(email: str, password: str) -> StaffUser | None:
+    """Check a platform staff member's credentials; on success start a fresh session.
+
+    Audited either way, in the platform trail. An unknown email costs the same
+    time as a wrong password, and a disabled account is refused like one.
+    """
+    staff = db.session.scalars(
+        sa.select(StaffUser).where(StaffUser.email == email.strip().lower())
+    ).first()
+    ok = verify_password(staff.password_hash if staff else None, password)
+    if staff is None or not ok or not staff.is_active:
+        reason = "bad_credentials" if staff is None or not ok else "disabled"
+        audit.record(
+            "auth.login", outcome="failure", actor_kind="anonymous",
+            actor_id=staff.id if staff else None, target_kind="staff", tenant_id=None,
+            detail={"reason": reason}, commit=True,
+        )
+        return None
+    if staff.password_hash and needs_rehash(staff.password_hash):
+        staff.password_hash = hash_password(password)
+    staff.last_login_at = utcnow()
+    audit.record("auth.login", actor_kind="staff", actor_id=staff.id, target_kind="staff",
+                 target_id=staff.id, tenant_id=None)
+    db.session.commit()
+    start_session(staff)
+    return staff
 
 
 def start_session(user: object) -> None:

@@ -45,12 +45,13 @@ def login() -> ResponseReturnValue:
             return redirect(safe_next(request.args.get("next")))
         form.password.errors = []
         flash(_("Wrong workspace, email or password."), "error")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, staff_link=True)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> ResponseReturnValue:
-    sign_out(current_user._get_current_object())
+    user = current_user._get_current_object()
+    sign_out(user)
     flash(_("You are signed out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("console.login" if user.kind == "staff" else "auth.login"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,13 +97,20 @@ def plugin_host() -> PluginHost:
 
 def enabled_plugins() -> set[str]:
     """Names of the plugins enabled for the current tenant."""
-    host = plugin_host()
     rows = {
         row.plugin_name: row.enabled for row in db.session.scalars(sa.select(PluginSetting))
     }
+    return enabled_from_settings(rows)
+
+
+def enabled_from_settings(rows: Mapping[str, bool]) -> set[str]:
+    """Which installed plugins are on, given one tenant's ``{plugin_name: enabled}`` rows.
+
+    A plugin without a row is on when it is built in; a row decides otherwise.
+    """
     return {
         name
-        for name, manifest in host.manifests.items()
+        for name, manifest in plugin_host().manifests.items()
         if rows.get(name, manifest.builtin)
     }
 

@@ -2,8 +2,9 @@
 
 Plugins describe their settings once, in the schema; the settings page is built
 from it. A field may carry ``metadata={"label": ..., "description": ...}``, each
-a string or a mapping from locale (``en``, ``zh-CN``) to text. Secret fields are
-never shown back: the page says whether one is set, and leaving it empty keeps it.
+a string or a mapping from locale (``en``, ``zh-CN``) to text, and a select's
+options may be named with ``"choice_labels"``. Secret fields are never shown
+back: the page says whether one is set, and leaving it empty keeps it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class SettingsField:
     kind: str  # text | number | email | checkbox | select | password
     required: bool
     value: Any = None
-    choices: list[str] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)
     secret: bool = False
     secret_set: bool = False
     description: str = ""
@@ -40,10 +41,13 @@ def _localized(text: Any) -> str:
     return str(text or "")
 
 
-def _kind(f: fields.Field[Any]) -> tuple[str, list[str]]:
+def _kind(f: fields.Field[Any]) -> tuple[str, list[tuple[str, str]]]:
+    labels = f.metadata.get("choice_labels") or {}
     for validator in getattr(f, "validators", []):
         if isinstance(validator, validate.OneOf):
-            return "select", [str(c) for c in validator.choices]
+            return "select", [
+                (str(c), _localized(labels.get(c)) or str(c)) for c in validator.choices
+            ]
     if f.metadata.get("secret"):
         return "password", []
     if isinstance(f, fields.Boolean):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,13 +54,46 @@ class ApplyResult:
 
 
 def load_manifest(path: str | Path, problems: list[str]) -> Manifest | None:
+    """Read and check the manifest file at ``path`` (``password_env`` reads ``os.environ``)."""
     name = str(path)
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.append(f"{name}: file not found")
         return None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        problems.append(f"{name}: not valid TOML: {exc}")
+        return None
+    return parse_manifest(name, text, problems, environ=os.environ)
+
+
+def validate_manifest_text(
+    name: str, text: str, *, environ: Mapping[str, str] | None = None
+) -> Manifest:
+    """Check one manifest given as text (the staff console); raises :class:`ManifestError`.
+
+    ``name`` stands for the file in every "file: key: problem" line. With the
+    default ``environ=None`` a user's ``password_env`` is refused, since it
+    would read the server's environment: give ``password``, or neither (the
+    user is then created without a password and cannot sign in until one is set).
+    """
+    problems: list[str] = []
+    manifest = parse_manifest(name, text, problems, environ=environ)
+    if problems or manifest is None:
+        raise ManifestError(problems)
+    return manifest
+
+
+def parse_manifest(
+    name: str, text: str, problems: list[str], *, environ: Mapping[str, str] | None
+) -> Manifest | None:
+    """Parse and validate one manifest's text, adding "name: key: problem" to ``problems``.
+
+    ``environ`` is where ``password_env`` is looked up; ``None`` refuses it.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         problems.append(f"{name}: not valid TOML: {exc}")
         return None
     try:
@@ -73,7 +107,14 @@ def load_manifest(path: str | Path, problems: list[str]) -> Manifest | None:
         key = f"users[{index}]"
         password = user.get("password")
         if "password_env" in user:
-            password = os.environ.get(user["password_env"])
+            if environ is None:
+                problems.append(
+                    f"{name}: {key}.password_env: not accepted here, as it would read the "
+                    "server's environment; give password, or neither to add the user "
+                    "without one"
+                )
+                continue
+            password = environ.get(user["password_env"])
             if not password:
                 problems.append(
                     f"{name}: {key}.password_env: environment variable "
@@ -112,7 +153,9 @@ def validate_manifests(paths: Iterable[str | Path]) -> list[Manifest]:
     return manifests
 
 
-def _apply_one(manifest: Manifest, *, actor_kind: audit.service.ActorKind) -> ApplyResult:
+def _apply_one(
+    manifest: Manifest, *, actor_kind: audit.service.ActorKind, actor_id: uuid.UUID | None
+) -> ApplyResult:
     data = manifest.data
     tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == data["slug"])).first()
     created = tenant is None
@@ -129,20 +172,29 @@ def _apply_one(manifest: Manifest, *, actor_kind: audit.service.ActorKind) -> Ap
         active_key("tenant", tenant.id, "data")
         active_key("tenant", tenant.id, "blind_index")
         for spec in data["users"]:
-            changes.extend(_apply_user(spec, manifest.passwords.get(spec["email"].lower())))
+            password = manifest.passwords.get(spec["email"].lower())
+            changes.extend(
+                _apply_user(spec, password, actor_kind=actor_kind, actor_id=actor_id)
+            )
         before = enabled_plugins()
         for plugin, settings in data["plugins"].items():
-            configure_plugin(plugin, enabled=True, settings=settings, actor_kind=actor_kind)
+            configure_plugin(
+                plugin, enabled=True, settings=settings, actor_kind=actor_kind, actor_id=actor_id
+            )
         for plugin in before - set(data["plugins"]):
             if not plugin_host().manifest(plugin).builtin:
-                configure_plugin(plugin, enabled=False, actor_kind=actor_kind)
+                configure_plugin(
+                    plugin, enabled=False, actor_kind=actor_kind, actor_id=actor_id
+                )
         after = enabled_plugins()
         if before != after:
             changes.append("plugins")
-        if created or changes:
+        # Staff actions are always audited, even when they change nothing.
+        if created or changes or actor_kind == "staff":
             audit.record(
                 "tenant.applied",
                 actor_kind=actor_kind,
+                actor_id=actor_id,
                 target_kind="tenant",
                 target_id=tenant.id,
                 detail={"created": created, "changes": sorted(set(changes))},
@@ -152,12 +204,19 @@ def _apply_one(manifest: Manifest, *, actor_kind: audit.service.ActorKind) -> Ap
     return ApplyResult(slug=tenant.slug, outcome=outcome, changes=tuple(sorted(set(changes))))
 
 
-def _apply_user(spec: dict[str, Any], password: str | None) -> list[str]:
+def _apply_user(
+    spec: dict[str, Any],
+    password: str | None,
+    *,
+    actor_kind: audit.service.ActorKind,
+    actor_id: uuid.UUID | None,
+) -> list[str]:
     user = user_service.find_by_email(spec["email"])
     if user is None:
         user_service.create_user(
             email=spec["email"], name=spec["name"], role=spec["role"], password=password,
             locale=spec.get("locale"), timezone=spec.get("timezone"),
+            actor_kind=actor_kind, actor_id=actor_id,
         )
         return [f"user:{spec['email'].lower()}"]
     wanted = {k: spec[k] for k in ("name", "role", "locale", "timezone") if k in spec}
@@ -167,18 +226,32 @@ def _apply_user(spec: dict[str, Any], password: str | None) -> list[str]:
     if user.disabled_at is not None:
         diff["disabled"] = False
     if diff:
-        user_service.update_user(user, diff)
+        user_service.update_user(user, diff, actor_kind=actor_kind, actor_id=actor_id)
         return [f"user:{user.email}"]
     return []
 
 
 def apply_manifests(
-    paths: Iterable[str | Path], *, actor_kind: audit.service.ActorKind = "system"
+    paths: Iterable[str | Path],
+    *,
+    actor_kind: audit.service.ActorKind = "system",
+    actor_id: uuid.UUID | None = None,
 ) -> list[ApplyResult]:
-    """Validate every manifest, then apply them all in one transaction."""
-    manifests = validate_manifests(paths)
+    """Validate every manifest file, then apply them all in one transaction."""
+    return apply_validated(validate_manifests(paths), actor_kind=actor_kind, actor_id=actor_id)
+
+
+def apply_validated(
+    manifests: Sequence[Manifest],
+    *,
+    actor_kind: audit.service.ActorKind = "system",
+    actor_id: uuid.UUID | None = None,
+) -> list[ApplyResult]:
+    """Apply manifests already checked (by :func:`validate_manifests` or
+    :func:`validate_manifest_text`) in one transaction; every change is audited
+    as ``actor_kind``/``actor_id``."""
     try:
-        results = [_apply_one(m, actor_kind=actor_kind) for m in manifests]
+        results = [_apply_one(m, actor_kind=actor_kind, actor_id=actor_id) for m in manifests]
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -45,17 +45,22 @@ def visible_items() -> list[NavLink]:
     if not current_user.is_authenticated:
         return []
     staff = current_user.kind == "staff"
-    links = []
-    for item in _ITEMS:
-        if (item.section == "platform") != staff:
-            continue
-        if item.permission is not None and not current_user.can(item.permission):
-            continue
-        href = url_for(item.endpoint)
-        active = request.endpoint == item.endpoint or (
-            href != "/" and request.path.startswith(href)
-        )
-        links.append(NavLink(href, str(item.label), item.section, active))
+    allowed = [
+        item for item in _ITEMS
+        if (item.section == "platform") == staff
+        and (item.permission is None or current_user.can(item.permission))
+    ]
+    hrefs = [url_for(item.endpoint) for item in allowed]
+    # The current page is the link with the longest path that contains it.
+    matching = [
+        h for h in hrefs
+        if request.path == h or (h != "/" and request.path.startswith(h.rstrip("/") + "/"))
+    ]
+    current = max(matching, key=len) if matching else None
+    links = [
+        NavLink(href, str(item.label), item.section, href == current)
+        for item, href in zip(allowed, hrefs, strict=True)
+    ]
     return links
 
 

@@ -22,7 +22,7 @@ from saas.tenancy.context import (
     unscoped,
 )
 from saas.tenancy.scoped import is_tenant_scoped
-from tests.factories import TenantFixture
+from tests.factories import TenantFixture, csrf_from, login
 
 
 def _audit_event() -> AuditEvent:
@@ -208,3 +208,36 @@ def test_every_id_route_is_404_for_another_tenant(
         own = client.open(url, method="GET" if method != "DELETE" else "DELETE",
                           headers=tenant_a.headers(), json=None)
         assert own.status_code != 404 or method == "DELETE", (method, url)
+
+
+# --- every web page with an id: tenant B's admin gets the 404 page for A's object -----
+
+def web_routes_with_ids(app: Flask) -> list[tuple[str, str, str]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            continue
+        for param in ID_PARAM.findall(rule.rule):
+            if param == "plugin_name":
+                continue
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                routes.append((rule.rule, method, param))
+    return routes
+
+
+def test_every_web_page_with_an_id_is_404_for_another_tenant(
+    app: Flask, tenant_a: TenantFixture, tenant_b: TenantFixture
+) -> None:
+    ids = _object_ids(app, tenant_a)
+    routes = web_routes_with_ids(app)
+    assert routes, "expected pages with ids"
+    client = app.test_client()
+    assert login(client, tenant_b).status_code == 302
+    token = csrf_from(client.get("/account").get_data(as_text=True))
+    for rule, method, param in routes:
+        assert param in ids, f"add an object for {param} (page {rule}) to _object_ids"
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ids[m.group(1)], rule)
+        data = {"csrf_token": token} if method == "POST" else None
+        response = client.open(url, method=method, data=data)
+        assert response.status_code == 404, (method, url, response.status_code)
+        assert "text/html" in response.content_type
