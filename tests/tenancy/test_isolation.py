@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
@@ -12,9 +13,15 @@ from flask import Flask
 
 from saas.audit.models import AuditEvent
 from saas.auth.models import ApiToken, User
+from saas.candidates.models import Candidate, CandidateContactKey, CandidateSkill
+from saas.candidates.timeline import Interaction, InteractionRevision
 from saas.crypto.keys import DataKey
 from saas.extensions import db
 from saas.hooks.models import PluginSetting
+from saas.offers.models import Offer
+from saas.queue.models import QueueDecision
+from saas.segments.models import SavedSegment
+from saas.tags.models import CandidateTag, Tag, TagCorrection
 from saas.tenancy.context import (
     CrossTenantWrite,
     TenantContextRequired,
@@ -47,6 +54,36 @@ def _api_token(fixture_user_id: uuid.UUID) -> ApiToken:
                     hint="abcd")
 
 
+def _candidate() -> Candidate:
+    candidate = Candidate(name="Iso Candidate", status="stalled")
+    db.session.add(candidate)
+    db.session.flush()
+    return candidate
+
+
+def _interaction() -> Interaction:
+    interaction = Interaction(candidate_id=_candidate().id, direction="note",
+                              occurred_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    interaction.summary = "Iso note"
+    db.session.add(interaction)
+    db.session.flush()
+    return interaction
+
+
+def _revision() -> InteractionRevision:
+    interaction = _interaction()
+    revision = InteractionRevision(interaction_id=interaction.id,
+                                   candidate_id=interaction.candidate_id, version=1)
+    revision.snapshot = {"summary": "before"}
+    return revision
+
+
+def _offer() -> Offer:
+    sent = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    return Offer(candidate_id=_candidate().id, sent_at=sent,
+                 respond_by=sent + dt.timedelta(days=7))
+
+
 # Every tenant-scoped model needs a factory here; the test below fails otherwise,
 # so a new table cannot skip its isolation test.
 FACTORIES: dict[type, Callable[[TenantFixture], object]] = {
@@ -55,6 +92,22 @@ FACTORIES: dict[type, Callable[[TenantFixture], object]] = {
     DataKey: lambda t: _data_key(),
     User: lambda t: _user(),
     ApiToken: lambda t: _api_token(t.users["analyst"]),
+    Candidate: lambda t: Candidate(name="Iso Candidate"),
+    CandidateContactKey: lambda t: CandidateContactKey(
+        candidate_id=_candidate().id, kind="email", digest=uuid.uuid4().hex),
+    CandidateSkill: lambda t: CandidateSkill(candidate_id=_candidate().id, skill="pmp"),
+    Interaction: lambda t: _interaction(),
+    InteractionRevision: lambda t: _revision(),
+    Offer: lambda t: _offer(),
+    Tag: lambda t: Tag(code=f"t{uuid.uuid4().hex[:6]}", label="Iso"),
+    CandidateTag: lambda t: CandidateTag(candidate_id=_candidate().id, dimension="reason",
+                                         code="project_wrapup", source="manual"),
+    TagCorrection: lambda t: TagCorrection(candidate_id=_candidate().id, dimension="reason",
+                                           action="remove", inferred_code="health"),
+    SavedSegment: lambda t: SavedSegment(name=f"iso {uuid.uuid4().hex[:6]}",
+                                         query="status:stalled"),
+    QueueDecision: lambda t: QueueDecision(candidate_id=_candidate().id, decision="snooze",
+                                           active_until=dt.date(2026, 2, 1)),
 }
 
 

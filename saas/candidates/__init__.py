@@ -1,0 +1,1 @@
+"""Candidates: the profile, contact points and the timeline of interactions."""

@@ -1,0 +1,1 @@
+"""Offers: sent, answered, or stalled past their respond-by date."""

@@ -1,0 +1,1 @@
+"""The re-engagement queue: who to contact now, and why."""

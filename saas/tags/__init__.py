@@ -1,0 +1,1 @@
+"""Tags: the taxonomy's dimensions (reason, value, channel, match) and tenant custom tags."""
