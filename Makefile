@@ -49,7 +49,7 @@ test-sqlite: install
 
 test-postgresql: install
 	REKINDLE_TEST_DB=postgresql REKINDLE_TEST_PG_ADMIN_URL=$(PG_ADMIN_URL) \
-		REKINDLE_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -q
+		REKINDLE_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -m "not browser" -q
 
 test: lint test-sqlite test-postgresql
 

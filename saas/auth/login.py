@@ -13,8 +13,9 @@ from saas.auth.models import StaffUser, User
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
 from saas.extensions import db
 from saas.tenancy.context import tenant_context
-from saas.tenancy.models import Tenant
+from saas.tenancy.models import LOCALES, Tenant
 from saas.timeutil import utcnow
+from saas.web.i18n import SESSION_LOCALE
 
 
 def sign_in(workspace: str, email: str, password: str) -> User | None:
@@ -78,8 +79,19 @@ def staff_sign_in(email: str, password: str) -> StaffUser | None:
 
 
 def start_session(user: object) -> None:
-    """A fresh session: nothing from before sign-in survives it."""
+    """A fresh session: nothing from before sign-in survives it but the language.
+
+    A language picked on the sign-in page is a person's choice: it becomes the
+    account's language when the account has none yet.
+    """
+    picked = session.get(SESSION_LOCALE)
+    if picked in LOCALES and getattr(user, "kind", "") == "user" \
+            and getattr(user, "locale", None) is None:
+        user.locale = picked  # type: ignore[attr-defined]
+        db.session.commit()
     session.clear()
+    if picked in LOCALES:
+        session[SESSION_LOCALE] = picked
     login_user(user, remember=False, fresh=True)
     session.permanent = True
     session["auth_at"] = dt.datetime.now(dt.UTC).timestamp()

@@ -17,6 +17,7 @@ from saas.auth.models import ApiToken, User
 from saas.auth.tokens import create_token, revoke_token
 from saas.auth.users import UserExists, create_user, get_user, update_user
 from saas.extensions import db
+from saas.web.once import stash_once, take_once
 
 bp = Blueprint("settings", __name__, url_prefix="/settings", template_folder="templates")
 
@@ -125,10 +126,14 @@ def tokens() -> ResponseReturnValue:
     if form.validate_on_submit():
         token, text = create_token(current_user, form.name.data)
         db.session.commit()
+        stash_once("new-token", text)
         flash(_("Token “%(name)s” created. Copy it now: it will not be shown again.",
                 name=token.name), "success")
-        return _render_tokens(TokenForm(formdata=None), new_token=text)
-    return _render_tokens(form, status=422 if form.is_submitted() else 200)
+        # Post/redirect/get: reloading the page cannot create a second token.
+        return redirect(url_for("settings.tokens"))
+    if form.is_submitted():
+        return _render_tokens(form, status=422)
+    return _render_tokens(form, new_token=take_once("new-token"))
 
 
 @bp.route("/tokens/<uuid:token_id>/revoke", methods=["POST"])

@@ -194,13 +194,19 @@ def test_a_token_is_shown_once_works_and_stops_when_revoked(
     app: Flask, tenant_a: TenantFixture
 ) -> None:
     client = signed_in(app, tenant_a, "recruiter")
-    response = client.post("/settings/tokens", data={
+    created = client.post("/settings/tokens", data={
         "csrf_token": token_of(client, "/settings/tokens"), "name": "ERP sync"})
+    assert created.status_code == 302  # post/redirect/get: a reload cannot make a second one
+    cookie = client.get_cookie("rekindle_session")
+    assert cookie is not None
+    response = client.get(created.headers["Location"])
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+
     token = re.search(r'id="new-token"[^>]*value="(rk_[^"]+)"', html)
     assert token, "the new token is shown"
+    secret = token.group(1).rsplit("_", 1)[1]
+    assert secret not in cookie.value  # carried to the next page sealed, never in clear
     assert token.group(1) not in client.get("/settings/tokens").get_data(as_text=True)
     api = app.test_client()
     bearer = {"Authorization": f"Bearer {token.group(1)}"}
@@ -344,3 +350,16 @@ def test_wrong_password_is_one_generic_message_and_keeps_the_input(
     assert f'value="{tenant_a.slug}"' in html
     assert f'value="{tenant_a.emails["tenant_admin"]}"' in html
     assert "wrong password here" not in html
+
+
+def test_language_picked_before_sign_in_becomes_the_accounts(
+    app: Flask, tenant_a: TenantFixture
+) -> None:
+    client = app.test_client()  # the test tenants' language is zh-CN
+    client.post("/language", data={"csrf_token": token_of(client, "/login"), "locale": "en",
+                                   "next": "/login"})
+    assert login(client, tenant_a, "hiring_manager").status_code == 302
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    with app.app_context(), tenant_context(tenant_a.id):
+        user = db.session.get(User, (tenant_a.id, tenant_a.users["hiring_manager"]))
+        assert user is not None and user.locale == "en"
