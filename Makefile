@@ -7,7 +7,7 @@ PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 CATALOG := saas/translations/zh_Hans_CN/LC_MESSAGES/messages
-.PHONY: install run test test-sqlite test-postgresql lint clean translations
+.PHONY: install run test test-sqlite test-postgresql lint clean translations bench
 
 $(STAMP): pyproject.toml constraints.txt saas/api/assets/package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,7 @@ translations: $(STAMP)
 run: install
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi tenants apply tenants/demo.toml
+	$(BIN)/flask --app wsgi tenants seed tenants/demo/candidates.jsonl --tenant demo
 	@echo ""
 	@echo "  Rekindle is starting on http://127.0.0.1:5000/login"
 	@echo "  Workspace: demo"
@@ -52,6 +53,11 @@ test-postgresql: install
 		REKINDLE_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -m "not browser" -q
 
 test: lint test-sqlite test-postgresql
+
+# Benchmarks on PostgreSQL (1,000,000 candidates in one tenant of 2,000,000); the data
+# is generated once into the database rekindle_bench and kept for later runs.
+bench: install
+	REKINDLE_BENCH_PG_ADMIN_URL=$(PG_ADMIN_URL) $(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) instance test-output

@@ -8,9 +8,11 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from saas.auth.cli import tokens_cli
     from saas.jobs.cli import scheduler_command, worker_command
+    from saas.offers.cli import offers_cli
     from saas.tenancy.cli import tenants_cli
 
     app.cli.add_command(tenants_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(offers_cli)

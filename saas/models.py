@@ -7,6 +7,7 @@ from saas.candidates.timeline import Interaction, InteractionRevision
 from saas.crypto.keys import DataKey
 from saas.hooks import jobs as hook_jobs  # noqa: F401  (registers its schedule)
 from saas.hooks.models import PluginSetting
+from saas.offers import jobs as offer_jobs  # noqa: F401  (registers the offer sweep)
 from saas.offers.models import Offer
 from saas.queue.models import QueueDecision
 from saas.segments.models import SavedSegment

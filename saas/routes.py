@@ -13,14 +13,27 @@ def register_blueprints(app: Flask) -> None:
     from saas.auth.api import me_blp, tokens_blp, users_blp
     from saas.auth.settings_views import bp as settings_views
     from saas.auth.views import bp as auth_views
+    from saas.candidates.api import candidates_blp
+    from saas.candidates.views import bp as candidate_views
     from saas.extensions import csrf
     from saas.hooks.api import plugins_blp
     from saas.hooks.views import bp as plugin_views
+    from saas.offers.api import offers_blp
+    from saas.offers.views import bp as offer_views
+    from saas.queue.api import queue_blp
+    from saas.queue.views import bp as queue_views
+    from saas.segments.api import segments_blp
+    from saas.segments.views import bp as segment_views
+    from saas.tags.api import candidate_tags_blp, insights_blp, segment_tag_blp, tags_blp
+    from saas.tags.views import bp as tag_views
     from saas.tenancy.console import bp as console_views
 
-    for views in (auth_views, account_views, settings_views, plugin_views, console_views):
+    for views in (auth_views, account_views, settings_views, plugin_views, console_views,
+                  candidate_views, offer_views, queue_views, segment_views, tag_views):
         app.register_blueprint(views)
     app.register_blueprint(api_docs)
-    for blueprint in (me_blp, users_blp, tokens_blp, plugins_blp):
+    for blueprint in (me_blp, users_blp, tokens_blp, plugins_blp,
+                      tags_blp, candidate_tags_blp, segment_tag_blp, insights_blp, segments_blp,
+                      candidates_blp, offers_blp, queue_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -96,12 +96,15 @@ def http_problem(error: HTTPException) -> Response:
     valid_methods = getattr(error, "valid_methods", None)
     if status == 405 and valid_methods:
         headers["Allow"] = ", ".join(valid_methods)
+    # ``abort(..., extra={"position": 3})`` adds members to the problem body.
+    extra = dict(data.get("extra") or {})
     return problem(
         status,
         title=error.name,
         detail=detail or _DETAILS.get(status),
         errors=errors,
         headers=headers,
+        **extra,
     )
 
 

@@ -1,6 +1,6 @@
 """Plugins on pluggy: hook specs, loading, per-tenant enablement, settings."""
 
 from saas.hooks.markers import hookimpl, hookspec
-from saas.hooks.types import HealthReport, PluginManifest
+from saas.hooks.types import HealthReport, InsightResult, PluginManifest
 
-__all__ = ["HealthReport", "PluginManifest", "hookimpl", "hookspec"]
+__all__ = ["HealthReport", "InsightResult", "PluginManifest", "hookimpl", "hookspec"]

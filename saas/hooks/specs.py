@@ -11,11 +11,12 @@ its plugin, and left out while the request or job goes on.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from saas.hooks.markers import hookspec
-from saas.hooks.types import HealthReport, PluginManifest
+from saas.hooks.types import HealthReport, InsightResult, PluginManifest
 from saas.tenancy.models import TenantInfo
 
 
@@ -43,4 +44,24 @@ def saas_tenant_configured(tenant: TenantInfo, enabled_plugins: Sequence[str]) -
     """Notification after a tenant was created or updated from a manifest or the
     staff console, with the names of the plugins now enabled for it. Optional and
     contained; the return value is ignored.
+    """
+
+
+@hookspec
+def saas_extract_insights(
+    tenant: TenantInfo, text: str, today: datetime.date, locale: str | None
+) -> InsightResult | None:
+    """Read a recruiter note: reason, values, preferred channel, follow-up date.
+
+    Called once per new interaction with the note's text (summary and verbatim
+    quote), ``today`` = the date the conversation happened in the candidate's
+    (else the tenant's) time zone, and the candidate's locale (``zh-CN``,
+    ``en`` or ``None``). Return an :class:`InsightResult`, or ``None`` to pass.
+    Not ``firstresult``: every enabled plugin answers, and the answers are
+    merged field by field — the highest confidence wins for reason, channel and
+    follow-up date; values are united, each with its highest confidence. The
+    built-in ``insights_rules`` plugin answers from the rule-based extractor; a
+    vendor refines it by answering alongside, or replaces it when the tenant
+    turns ``insights_rules`` off. Optional and contained: a raise or a hang
+    leaves that plugin's answer out. Must not touch the database.
     """

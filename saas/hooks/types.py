@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import marshmallow as ma
@@ -32,3 +34,22 @@ class HealthReport:
     ok: bool
     detail: str = ""
     checks: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InsightResult:
+    """What one extractor read from a recruiter note (TAXONOMY codes, confidences 0..1).
+
+    ``reason`` is one reason code or ``None``; ``values`` maps value codes to how
+    sure the extractor is; ``channel`` is the channel the candidate *prefers*;
+    ``follow_up_on`` is the date the note says they will be ready. A field the
+    extractor has no opinion on stays ``None`` (or empty) and its confidence 0.
+    """
+
+    reason: str | None = None
+    reason_confidence: float = 0.0
+    values: Mapping[str, float] = field(default_factory=dict)
+    channel: str | None = None
+    channel_confidence: float = 0.0
+    follow_up_on: datetime.date | None = None
+    follow_up_confidence: float = 0.0

@@ -12,6 +12,22 @@ judged in its clause:
   marker says what the candidate wants (看重, looking for …); a clause without markers
   inherits the previous clause's marker within the same sentence;
 * a channel counts only when the clause states a preference or is an imperative.
+
+Conflicts between reasons are settled by weight (decisive cues 3, strong 2, hints 1),
+then by these rules, in this order:
+
+1. negated cues don't count ("不是因为钱", "no counter offer", "没有别的offer");
+2. an illness is ``health`` unless a relative is the one who is ill (``family_matter``);
+   a leave-policy word asked about (问了病假几天) is a benefits question, not an illness;
+3. a wrap-up or offer cue inside a clause that *asks* (她问上线后是不是要值班) is about
+   our job, not theirs, and counts a third;
+4. cues in a clause that names the primary reason (主要是, the real reason is) count
+   half again;
+5. ties go to the reason mentioned first.
+
+Word boundaries are ASCII-aware (``了counter`` and ``他的leader`` match), and a very long
+note is read as its first :data:`HEAD_CHARS` and last :data:`TAIL_CHARS` characters so
+that a pasted thread stays fast; real notes are far shorter.
 """
 
 from __future__ import annotations
@@ -55,9 +71,9 @@ def _rx(pattern: str) -> re.Pattern[str]:
     """Compile a lexicon so a long note is scanned quickly.
 
     Python's ``re`` tries every alternative at every position. English alternatives
-    (``\\b…``) are grouped behind one shared ``\\b``, and Chinese alternatives that start
-    with a literal character are guarded by a one-character lookahead, so most positions
-    are rejected with a single test. Matching semantics are unchanged.
+    (``\\b…``) are grouped behind one shared ``\\b``, and both they and Chinese alternatives
+    that start with a literal character are guarded by a one-character lookahead, so most
+    positions are rejected with a single test. Matching semantics are unchanged.
     """
     english, literal, other = [], [], []
     for alt in _split_alternatives(pattern):
@@ -69,11 +85,13 @@ def _rx(pattern: str) -> re.Pattern[str]:
             other.append(alt)
     groups = list(other)
     if english:
-        groups.append(r"\b(?:" + "|".join(english) + ")")
+        starts = {alt[0] if alt[:1].isalnum() else "a-z0-9" for alt in english}
+        guard = "".join(sorted(starts))
+        groups.append(f"(?=[{guard}])\\b(?:" + "|".join(english) + ")")
     if literal:
         firsts = "".join(sorted({re.escape(alt[0]) for alt in literal}))
         groups.append(f"(?=[{firsts}])(?:" + "|".join(literal) + ")")
-    return re.compile("|".join(groups))
+    return re.compile(cues.ascii_edges("|".join(groups)))
 
 
 def _grouped_reason_cues() -> tuple[tuple[str, re.Pattern[str], float], ...]:
@@ -81,7 +99,7 @@ def _grouped_reason_cues() -> tuple[tuple[str, re.Pattern[str], float], ...]:
     grouped: dict[tuple[str, float], list[str]] = {}
     for reason, entries in cues.REASON_CUES.items():
         for pattern, weight in entries:
-            grouped.setdefault((reason, float(weight)), []).append(f"(?:{pattern})")
+            grouped.setdefault((reason, float(weight)), []).append(pattern)
     return tuple((r, _rx("|".join(ps)), w) for (r, w), ps in grouped.items())
 
 
@@ -106,6 +124,17 @@ _CHANNEL_IMPERATIVE = _rx(cues_values.CHANNEL_IMPERATIVES)
 _CHANNEL_NEG_BEFORE = _rx(cues_values.CHANNEL_NEG_BEFORE)
 _CHANNEL_NEG_AFTER = _rx(cues_values.CHANNEL_NEG_AFTER)
 _CHANNEL_DEMOTED = _rx(cues_values.CHANNEL_DEMOTED_BEFORE)
+_ASKING = _rx(cues.ASKING)
+_BACK_REFERENCE = _rx(r"\bthat'?s\b|\bthat is\b|\bthis is\b|这(?:是|个|点|些)|那(?:是|个|点)")
+_FOCUS = _rx(cues.FOCUS)
+_LEAVE_POLICY = _rx(cues.LEAVE_POLICY)
+
+HEAD_CHARS = 6_000
+TAIL_CHARS = 2_000
+# Our own job's events (上线, another offer …) are often what a candidate asks about.
+_ASKABLE = frozenset({"project_wrapup", "competing_offer", "counter_offer"})
+_ASKED_FACTOR = 1 / 3
+_FOCUS_FACTOR = 1.5
 
 _SPLIT = re.compile(
     r"(?P<sent>[;。!?\n]+|(?<=[a-z0-9)\]])\.(?=\s|$))"
@@ -127,8 +156,15 @@ class _Clause:
     question: bool
 
 
+def _bounded(text: str) -> str:
+    """The note itself, or for a very long one its head and tail (a sentence break between)."""
+    if len(text) <= HEAD_CHARS + TAIL_CHARS:
+        return text
+    return text[:HEAD_CHARS] + "\n" + text[-TAIL_CHARS:]
+
+
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = unicodedata.normalize("NFKC", _bounded(text)).lower()
     return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
@@ -177,7 +213,12 @@ def _negated(reader: _Reader, idx: int, m: re.Match[str], before: re.Pattern[str
 
 
 def _markers(reader: _Reader) -> list[list[tuple[int, str]]]:
-    """Per clause: (position, "value"|"concern") markers, inherited within a sentence."""
+    """Per clause: (position, "value"|"concern") markers, inherited within a sentence.
+
+    A clause without markers takes the previous clause's last marker; failing that, a
+    worry voiced in the next clause (氛围比较压抑,她有顾虑) or a value the next clause
+    points back to (…, that's what she's looking for).
+    """
     own: list[list[tuple[int, str]]] = [[] for _ in reader.clauses]
     has_value = [False] * len(reader.clauses)
     for idx, m in reader.matches(_VALUE_MARKER):
@@ -199,6 +240,14 @@ def _markers(reader: _Reader) -> list[list[tuple[int, str]]]:
                 and not clause.after_but and result[idx - 1]):
             marks = [(clause.start, result[idx - 1][-1][1])]
         result.append(marks)
+    for idx in range(len(reader.clauses) - 1):
+        clause, following = reader.clauses[idx], reader.clauses[idx + 1]
+        if result[idx] or not own[idx + 1] or following.sentence != clause.sentence:
+            continue
+        kind = sorted(own[idx + 1])[0][1]
+        refers_back = _BACK_REFERENCE.search(reader.text, following.start, following.end)
+        if kind == "concern" or refers_back:
+            result[idx] = [(clause.end, kind)]
     return result
 
 
@@ -215,26 +264,33 @@ def _role(marks: list[tuple[int, str]], pos: int) -> str | None:
 def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | None, float]:
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
-    decisive = set()
+    focus = {idx for idx, _ in reader.matches(_FOCUS)}
+    asks: dict[int, int] = {}
+    for idx, m in reader.matches(_ASKING):
+        asks.setdefault(idx, m.start())
 
-    def add(reason: str, weight: float, pos: int) -> None:
+    def add(reason: str, weight: float, pos: int, idx: int) -> None:
+        if reason in _ASKABLE and asks.get(idx, pos) < pos:
+            weight *= _ASKED_FACTOR
+        if idx in focus:
+            weight *= _FOCUS_FACTOR
         scores[reason] = scores.get(reason, 0.0) + weight
         first[reason] = min(first.get(reason, pos), pos)
 
     for reason, pattern, weight in _REASON_CUES:
         for idx, m in reader.matches(pattern):
             if not _negated(reader, idx, m, _NEG_BEFORE_CUE):
-                add(reason, weight, m.start())
-                if weight >= 3:
-                    decisive.add(idx)
+                add(reason, weight, m.start(), idx)
     with_relative = {reader.clauses[i].sentence for i, _ in reader.matches(_FAMILY)}
     with_self = {i for i, _ in reader.matches(_SELF)}
     worried = {reader.clauses[i].sentence for i, _ in reader.matches(_CONCERN)}
     for idx, m in reader.matches(_ILLNESS):
         if _negated(reader, idx, m, _NEG_BEFORE_CUE):
             continue
+        if _LEAVE_POLICY.fullmatch(m.group(0)) and _role(marks[idx], m.start()) == "concern":
+            continue
         relative = reader.clauses[idx].sentence in with_relative and idx not in with_self
-        add("family_matter" if relative else "health", 3.0, m.start())
+        add("family_matter" if relative else "health", 3.0, m.start(), idx)
     for reason, pattern in _QUESTION_TOPICS:
         seen: set[int] = set()
         for idx, m in reader.matches(pattern):
@@ -244,7 +300,7 @@ def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | 
                 continue
             seen.add(idx)
             strong = reader.clauses[idx].sentence in worried
-            add(reason, _TOPIC_WEIGHT_STRONG if strong else _TOPIC_WEIGHT_WEAK, m.start())
+            add(reason, _TOPIC_WEIGHT_STRONG if strong else _TOPIC_WEIGHT_WEAK, m.start(), idx)
     if not scores:
         return None, 0.0
     ranked = sorted(scores, key=lambda r: (-scores[r], first[r]))
@@ -281,21 +337,34 @@ def _values(reader: _Reader, marks: list[list[tuple[int, str]]]) -> frozenset[st
 
 
 def _channel(reader: _Reader) -> str | None:
-    prefers = {idx for idx, _ in reader.matches(_CHANNEL_PREF)}
+    """The preferred channel: the earliest one named in a preference or an imperative.
+
+    A preference clause that names no channel ("so that's the best way to reach her")
+    speaks about the channel in the clause just before it, within the same sentence.
+    """
+    named = [(idx, channel, m) for channel, pattern in _CHANNELS
+             for idx, m in reader.matches(pattern)]
+    with_channel = {idx for idx, _, _ in named}
+    prefers: set[int] = set()
+    for idx, _ in reader.matches(_CHANNEL_PREF):
+        prefers.add(idx)
+        clause = reader.clauses[idx]
+        if (idx not in with_channel and idx > 0
+                and reader.clauses[idx - 1].sentence == clause.sentence):
+            prefers.add(idx - 1)
     imperative = [(m.start(), m.end()) for _, m in reader.matches(_CHANNEL_IMPERATIVE)]
     best: tuple[int, str] | None = None
-    for channel, pattern in _CHANNELS:
-        for idx, m in reader.matches(pattern):
-            inside = any(lo <= m.start() < hi for lo, hi in imperative)
-            if not inside and idx not in prefers:
-                continue
-            head = reader.before(idx, m.start(), 40)
-            if _CHANNEL_NEG_BEFORE.search(head) or _CHANNEL_DEMOTED.search(head):
-                continue
-            if _CHANNEL_NEG_AFTER.search(reader.after(idx, m.end(), 12)):
-                continue
-            if best is None or m.start() < best[0]:
-                best = (m.start(), channel)
+    for idx, channel, m in named:
+        inside = any(lo <= m.start() < hi for lo, hi in imperative)
+        if not inside and idx not in prefers:
+            continue
+        head = reader.before(idx, m.start(), 40)
+        if _CHANNEL_NEG_BEFORE.search(head) or _CHANNEL_DEMOTED.search(head):
+            continue
+        if _CHANNEL_NEG_AFTER.search(reader.after(idx, m.end(), 12)):
+            continue
+        if best is None or m.start() < best[0]:
+            best = (m.start(), channel)
     return best[1] if best else None
 
 

@@ -20,9 +20,34 @@ import re
 
 Cue = tuple[str, float]
 
+# ``\b`` in these lexicons means an ASCII word edge: "了counter" and "leader给" have one,
+# although Python's Unicode ``\b`` sees no edge between CJK and Latin letters. A ``\b``
+# that opens an alternative starts a word, one right after a letter ends it; the rare
+# other one tests both ways.
+_WORD_START = r"(?<![a-z0-9_])"
+_WORD_END = r"(?![a-z0-9_])"
+_WORD_EDGE = rf"(?:{_WORD_START}(?=[a-z0-9_])|(?<=[a-z0-9_]){_WORD_END})"
+_EDGE = re.compile(r"(?P<opens>^|\||\((?:\?:)?)?(?<=(?P<after>[a-z0-9']))?\\b")
+
+
+def ascii_edges(pattern: str) -> str:
+    """Replace every ``\\b`` in ``pattern`` by an ASCII word-edge test."""
+    def edge(m: re.Match[str]) -> str:
+        if m.group("opens") is not None:
+            return m.group("opens") + _WORD_START
+        return _WORD_END if m.group("after") else _WORD_EDGE
+    return _EDGE.sub(edge, pattern)
+
+
+def compile_cues(pattern: str) -> re.Pattern[str]:
+    """Compile a lexicon with ASCII word edges."""
+    return re.compile(ascii_edges(pattern))
+
+
 REASON_CUES: dict[str, tuple[Cue, ...]] = {
     "project_wrapup": (
-        (r"手上(?:的)?(?:项目|系统|工作|活|事)", 3), (r"交接", 3), (r"收尾", 3),
+        (r"手(?:上|头|里)(?:的|那个|这个)?(?:项目|系统|工作|活|事|版本|需求)", 3), (r"交接", 3),
+        (r"收尾", 3), (r"结项|封版|版本.{0,6}(?:发|上)|发出去|接替|接班|带新人", 2),
         (r"上线", 3), (r"走不开|离不开|脱不开身|抽不开身", 3), (r"发版|交付|结项|验收", 2),
         (r"项目.{0,8}(?:结束|完成|做完|收尾|交付)", 3), (r"赶项目|忙项目|项目.{0,3}忙", 3),
         (r"(?:处理|忙|做完|完成|结束)(?:着|完)?.{0,6}项目", 3),
@@ -34,14 +59,22 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|ship|shipping)\b.{0,40}\b(?:project|release|launch|migration|rollout|delivery|close"
          r"|sprint|quarter|product|go-live)", 3),
         (r"\brelease\b|\blaunch\b|\bmigration\b|\brollout\b|\bgo[-\s]live\b", 2),
+        (r"\b(?:replacement|successor)\b|\btransition(?:ing)? (?:out|(?:his|her|their) work)"
+         r"|\bquarter close\b|\bclos(?:e|ing) the (?:quarter|books|year)\b|\bsprint\b", 3),
         (r"\bquarter[-\s]end\b|\bdeadline\b|\bcan'?t leave (?:before|until|mid)", 2),
-        (r"\bstay(?:ing)? through\b|\buntil the project\b", 2), (r"\bproject\b|项目", 1),
+        (r"\bstay(?:ing)? through\b|\buntil the project\b", 2),
+        (r"\bsee (?:it|this|that|things|the \w+) through\b|\bcut-?over\b|\bmid-(?:project|release"
+         r"|migration|launch)\b|\bin the middle of (?:a|an|the) (?:\w+ )?(?:project|release|launch"
+         r"|migration|rollout|cutover)", 3), (r"\bproject\b|项目", 1),
     ),
     "counter_offer": (
         (r"挽留|留人|留任|加薪留|决定留下|先不动|暂时不动|不走了|不打算走", 3),
         (r"提(?:了|出)?(?:涨薪|加薪)", 3),
-        (r"(?:老板|领导|上级|原公司|老东家|现公司|现在的公司|主管|经理|总监|公司)"
-         r".{0,8}(?:加薪|涨薪|升职|晋升|股票|期权|承诺)", 3),
+        (r"(?:老板|领导|上级|原公司|原单位|老东家|(?:现|原|目前的|现在的|他的|她的)公司|主管|经理"
+         r"|总监|leader|boss)[^,,。;;!?!?]{0,12}(?:加薪|涨薪|涨了|升职|升了|晋升|股票|期权|承诺|调薪"
+         r"|counter)", 3),
+        (r"留住(?:他|她)|让(?:他|她)留(?:下|任)|为了留|(?:要走|提(?:了)?离职|辞职|递(?:了)?辞呈)"
+         r"[^。;;!?!?\n]{0,30}(?:涨|加薪|升职|挽|留)|\bcounter(?:ed|ing)?\b", 3),
         (r"承诺.{0,6}(?:升职|加薪|晋升|涨薪)", 3),
         (r"\bcounter[-\s]?offer", 3), (r"\braise to (?:stay|keep)", 3),
         (r"\bretention (?:bonus|package|offer|award)", 3), (r"\bmatched (?:our|the|my) offer", 3),
@@ -54,13 +87,25 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(?:manager|boss|employer|company)\b.{0,30}\b(?:bumped|raised|increased|upped|doubled)"
          r"\b", 3),
         (r"\bstaying (?:for now|on|at|with)\b|\bgave (?:her |his )?notice\b", 2),
+        (r"\bto (?:keep|retain) (?:him|her|them)\b|\bretention\b|\bretain(?:ed)?\b", 3),
+        (r"\b(?:raise|bump|promotion|promoted|more money|package|counter)\b.{0,50}\b(?:leaving"
+         r"|resign\w*|(?:gave|giving|handed in) (?:his |her )?notice|quit)", 3),
+        (r"\b(?:resign\w*|gave (?:his |her )?notice|handed in (?:his |her )?notice)\b.{0,50}"
+         r"\b(?:raise|bump|promot\w*|package|match\w*|counter\w*|more money)\b"
+         r"|\b(?:employer|company|boss|manager)\b.{0,20}\bcame back with\b", 3),
     ),
     "competing_offer": (
         (r"另一家|另外一家|另外.{0,3}(?:offer|机会|公司)|另一个(?:offer|机会)", 3),
         (r"(?:别的|其他|其它)(?:offer|公司|机会)|别家|两家之间|两个offer|几个offer", 3),
-        (r"对方公司|也给了offer|也在(?:走流程|面试|谈|聊)|大厂也|手上.{0,6}offer", 3),
+        (r"对方公司|也给了offer|也在(?:走流程|面试|谈|聊)|大厂也|手(?:上|里|头).{0,6}offer", 3),
+        (r"(?:[几两三多]|\d)(?:个|家)offer|别家|其他家|几家|跳槽到|跳到|新东家|其中一家|两家公司"
+         r"|同时(?:在)?(?:跟|和|面|聊|谈)", 3),
+        (r"等.{0,8}(?:终面|复面|hr面|二面|三面|面试结果|口头offer)|(?:推了|推荐了|在看|在面|面了|接触)"
+         r"(?:一家|别的|其他|几家|另)|对比|货比|外企|猎头", 2),
+        (r"(?:入职|去了|加入|跳槽到|已经在|已在|在)了?(?:新公司|新单位)|找到了?新工作"
+         r"|已经(?:去|入职)", 3),
         (r"比较.{0,4}offer|offer.{0,4}比较|在谈|权衡", 2),
-        (r"拿到了?.{0,10}offer|(?:答复|回复)对方|新公司|新工作|已经入职|已入职", 3),
+        (r"拿到了?.{0,10}offer|(?:答复|回复)对方|已经入职|已入职", 3),
         (r"\b(?:got|received|has|accepted|signed) (?:an|a|the) (?:offer|job) (?:from|at|with)\b",
          3),
         (r"\banother (?:offer|company|firm|role|position|opportunity)", 3),
@@ -68,9 +113,14 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bcompeting\b|\bcompetitor|\bmultiple offers|\boffer on the table", 3),
         (r"\bweighing\b|\btorn between\b|\b(?:deciding|choosing) between\b", 3),
         (r"\binterviewing (?:elsewhere|with other)|\belsewhere\b|\ba startup that offered", 3),
+        (r"\b(?:better|higher|bigger|competing|rival) offer\b|\bfinal rounds? (?:with|at)\b"
+         r"|\b(?:accepted|took|joined|joining) (?:an? |another )(?:\w+ )?(?:role|job|position|offer"
+         r"|company|startup|firm)\b|\binterviewing (?:at|with) (?!us\b|our\b)", 3),
+        (r"\bnew (?:job|employer|company)\b|\boffer from\b", 2),
     ),
     "family_matter": (
-        (r"家里有事|家里出了|家庭原因|家事|家中有事|家里老人|老人身体", 3),
+        (r"家里有事|家里出了|家庭原因|家事|家中有事|家里老人|老人身体|家里(?:有点|有些)?(?:事|情况)"
+         r"|家里的事|预产期|二胎|二宝|陪读|照顾(?!好自己)|生了?(?:娃|孩子|宝宝|老二)|刚生", 3),
         (r"孩子(?:刚)?出生|生孩子|生宝宝|宝宝出生|刚当(?:爸爸|妈妈|爹|妈)|当爸爸|当妈妈", 3),
         (r"陪产|产假|坐月子|怀孕|陪护|丧事|去世|葬礼|奔丧", 3),
         (r"(?:照顾|陪伴)(?:老人|家人|孩子|父母|爸|妈|老婆|妻子|家里)", 3),
@@ -82,23 +132,35 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bcaring for\b|\btak(?:e|ing) care of (?:his|her|their) (?:mother|father|mom|dad|mum"
          r"|parents?|kids?|children|family|grand)", 3),
         (r"\bfuneral\b|\bpassed away\b|\bbereavement\b|\bchildcare\b", 3),
+        (r"\b(?:things|stuff|issues|matters|situation|something) (?:going on )?at home\b"
+         r"|\b(?:wife|partner|girlfriend|she)(?: is|'s)? due\b|\bdue date\b|\bcare ?giv"
+         r"|\b(?:kid|baby|son|daughter|child)\b.{0,20}\bborn\b", 3),
     ),
     "process_friction": (
         (r"流程(?:太|很|比较|非常|特别|实在|有点|过于)?(?:繁琐|慢|长|复杂|麻烦|拖|久|多)", 3),
-        (r"反复|来回|材料(?:太多|太杂|很多)|一堆.{0,6}材料|再确认|重新(?:填|交|提交|走)|补交", 3),
+        (r"反复|来回(?:沟通|确认|折腾|改|修改|拉扯|跑)|材料(?:太多|太杂|很多)|一堆.{0,6}材料|再确认"
+         r"|重新(?:填|交|提交|走)|补交", 3),
+        (r"(?:确认|提交|填|交|补|上传|签|改)了?(?:[两三四五六七八九十几]|\d+)(?:次|遍)|环节太多|太多环节"
+         r"|审批(?:太|很)?(?:多|慢|久)|每一步都要等|等不起|等不及|太慢|很慢|好慢", 3),
+        (r"审批|卡住|卡在", 1), (r"体验(?:很|太|特别|非常)?(?:差|糟|不好)", 2),
+        (r"\bexhausting\b|\bdraining\b|\btiring\b|\bspent \w+ (?:weeks|months) interviewing", 2),
         (r"拖了|太麻烦|很麻烦|很烦|嫌麻烦|繁琐|等太久|迟迟|太折腾|催了.{0,6}[次遍]|不想再弄", 3),
         (r"背调|几轮|轮面试", 1),
         (r"\bprocess\b.{0,30}\b(?:too|long|slow|endless|tedious|cumbersome|complicated|painful"
          r"|lengthy|drawn[-\s]out|bureaucratic|nightmare|took|dragged|drags|sped up|speed up)", 3),
         (r"\bendless\b|\bdragged\b|\brepeated(?:ly)?\b|\bagain and again\b|\bover and over\b", 3),
-        (r"\bpaperwork\b|\bbureaucra|\bred tape\b", 3),
+        (r"\bpaperwork\b|\bbureaucra|\bred tape\b|\btoo slow\b|\btook (?:forever|ages|too long)"
+         r"|\b(?:the same|same) (?:documents?|forms?|paperwork|information|details)\b"
+         r"|\b(?:re-?sign|re-?submit|re-?upload|re-?do|fill (?:in|out))\b.{0,30}\b(?:twice|again"
+         r"|three times|multiple times)|\bwaiting\b.{0,30}\b(?:background check|approval)", 3),
         (r"\b(?:too many|\d+|four|five|six|seven) rounds\b", 3),
         (r"\brounds of interviews\b|\breference checks?\b|\bbackground check|\btake-home\b", 1),
     ),
     "felt_undervalued": (
         (r"模板|群发|没有.{0,6}(?:联系人|对接人|负责人)|不被重视|不受重视|不重视|没被重视", 3),
         (r"系统通知|自动(?:发送|回复|生成)|连个电话都没|冷冰冰|敷衍|不尊重|被忽视|被晾", 3),
-        (r"没诚意|没有诚意|不够重视", 3),
+        (r"没诚意|没有诚意|不够重视|冷淡|冷漠|不被尊重|没被尊重|被遗忘|被忽略|被冷落|被晾|备胎|不上心"
+         r"|态度(?:很|太|比较)?(?:差|不好|一般|傲慢)", 3),
         (r"没(?:有)?人(?:跟进|对接|联系|理)", 1),
         (r"\btemplated?\b|\bmass[-\s]?mail|\bform letter\b|\bgeneric\b|\bboilerplate\b", 3),
         (r"\bno (?:named |clear |single |dedicated |real |specific )?(?:contact|point of contact"
@@ -107,29 +169,47 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bundervalued\b|\bweren'?t serious\b|\bnot serious\b|\bimpersonal\b|\bautomated\b", 3),
         (r"\bfelt ignored\b|\blike a number\b|\bno personal touch\b|\bdisrespect", 3),
         (r"\bno-?reply\b|\bnoreply\b|\bnever introduced\b|\bdidn'?t (?:even )?introduce", 3),
+        (r"\bforgotten\b|\bafterthought\b|\bjust another\b|\bdismissive\b|\bbrushed off\b"
+         r"|\bfell through the cracks\b|\bunappreciated\b|\brude\b"
+         r"|\bcold (?:email|reception|response|tone)\b"
+         r"|\bno (?:call|phone call|personal call|one to talk to) from\b|\bjust a pdf\b"
+         r"|\bnever showed up\b|\bno[-\s]show\b", 3), (r"\bspam\b|不在乎(?:他|她)", 2),
         (r"\b(?:nobody|no one)\s+(?:ever\s+)?(?:followed up|reached out|called|phoned|contacted"
          r"|got back)|\bnever heard back\b|\bghosted\b", 1),
     ),
+    "culture_question": (  # descriptions that voice a worry on their own
+        (r"氛围(?:比较|很|太|有点|有些)?(?:压抑|差|不好|紧张)|加班(?:很|太|比较)?(?:严重|凶|狠)|很卷|太卷"
+         r"|\bcrunch culture\b|\btoxic\b|\bburn(?:s|ing)? people out\b", 2),
+    ),
     "relocation": (
-        (r"搬家|搬去|搬到|搬回|异地|通勤|太远|离家远|远了|换城市|外地|另一个城市|定居|单程", 3),
-        (r"不想(?:再)?(?:换|去|搬).{0,4}(?:城市|外地|地方)|回老家|距离|郊区|太偏|偏远", 3),
-        (r"(?:开车|坐车|地铁|路上)要|离.{0,6}远", 2),
+        (r"搬家|搬去|搬到|搬回|异地|两地|分居|通勤|太远|离家远|远了|换城市|外地|另一个城市|定居"
+         r"|单程", 3),
+        (r"(?:来回|往返).{0,6}(?:小时|分钟)|公里|(?:想|打算|准备|要)回.{1,4}(?:发展|工作|定居)"
+         r"|外派", 3),
+        (r"不想(?:再)?(?:换|去|搬).{0,4}(?:城市|外地|地方)|距离|郊区|太偏|偏远", 3), (r"回老家", 1),
+        (r"(?:开车|坐车|地铁|公交|路上)[^,,。;;]{0,4}要|离.{0,6}远", 2),
+        (r"嫌远|有点远|比较远|挺远|很远|路远", 3),
         (r"\bfar away\b|\blong drive\b|\bsuburb|\bhours? (?:each way|drive)\b", 3),
         (r"\brelocat|\bmoving (?:to|back)\b|\bmove (?:to|back|cities|city)\b|\bcommut", 3),
         (r"\btoo far\b|\blong way\b|\b(?:another|different|other) city\b|\beach way\b", 3),
-        (r"\bfar from\b|\bout of town\b|\bcross-country\b", 3),
+        (r"\bfar from\b|\bout of town\b|\bcross-country\b|\bmoving (?:there|away|abroad|overseas"
+         r"|out)\b|\b(?:posted|transferred) to\b"
+         r"|\b(?:drive|train|flight) (?:each|every) (?:way|day)\b", 3),
     ),
 }
 
 # Illness / injury; health for the candidate, family_matter for a relative.
 ILLNESS = (
-    r"手术|生病|病了|患病|住院|出院|休养|病假|养病|身体(?:不好|原因|不适|出了?问题|欠佳|抱恙)"
-    r"|受伤|骨折|康复|治疗|看病|开刀|癌|抑郁|中风|病情|医院|摔伤|车祸|意外受伤"
+    r"手术|生病|病了|患病|住院|出院|休养|病假|养病|化疗|放疗|透析|复查|理疗|吃药|调理|阳了"
+    r"|身体(?:都|也|一直|最近|有点|有些)?(?:不太好|不大好|不好|不适|出了?(?:点)?(?:问题|状况)|欠佳"
+    r"|抱恙|原因|欠安|差)|受伤|骨折|康复|治疗|看病|开刀|癌|抑郁|中风|病情|医院|摔伤|车祸|意外受伤"
+    r"|腰伤|伤病|复发|拆线|肺炎|发烧|胃出血|阑尾"
     r"|\bsurger(?:y|ies)\b|\boperation\b|\bsick\b|\billness\b|\bill\b|\bhospital|\brecover"
     r"|\bmedical (?:leave|reasons?|issues?)\b|\binjur|\bstroke\b|\bcancer\b|\btreatment\b"
     r"|\bhealth (?:issues?|problems?|reasons?|scare|condition)\b|\bburn(?:ed|t)?[-\s]?out\b"
     r"|\bchemo|\bdiagnos|\bheart attack\b|\bbr(?:oke|oken) (?:his|her|their|a|an) \w+"
-    r"|\bfracture|\baccident\b"
+    r"|\bfracture|\baccident\b|\brehab\b|\bbiopsy\b|\b(?:had|after) a fall\b|\bcovid\b"
+    r"|\bmental health\b|\bdoctor\b|\bmedication\b|\bsigned off\b|\bdiabetes\b"
 )
 FAMILY_MEMBERS = (
     r"家人|家属|家里人|父亲|母亲|父母|爸|妈|老人|爷爷|奶奶|外公|外婆|姥姥|姥爷|老婆|妻子|太太"
@@ -146,7 +226,8 @@ QUESTION_TOPICS: dict[str, str] = {
     "compensation_question": (
         r"薪资|薪酬|工资|奖金|年终|期权|股票|绩效|涨薪|底薪|提成|待遇|调薪|总包|年薪|月薪"
         r"|\bpay\b|\bsalary|\bbonus|\bequity\b|\bstock|\brsus?\b|\bcommission|\bcompensation"
-        r"|\bpackage\b|\bvesting\b|\bvest\b|\bbase\b|\bpayout|\boptions\b"
+        r"|\bpackage\b|\bvesting\b|\bvest\b|\bbase\b|\bpayout|\boptions\b|税前|税后|[十\d]+薪"
+        r"|\bsign[-\s]?on\b|\bpay bands?\b|\braises?\b|\bcliff\b|\bpaid out\b"
     ),
     "career_path_question": (
         r"发展路径|晋升|发展空间|发展方向|岗位职责|职责|工作内容|职级|定级|汇报|偏管理|偏技术"
@@ -154,17 +235,22 @@ QUESTION_TOPICS: dict[str, str] = {
         r"|\bresponsibilit|\bleveling\b|\blevel\b|\btitle\b|\badvancement|\breport(?:s|ing)? to\b"
         r"|\bwhere (?:it|the role|this) leads\b|\bprogression\b|\bladder\b|\bpeople management\b"
         r"|\bpurely technical\b|\bhands-on\b|\bindividual contributor\b|\btrack\b"
+        r"|做什么|具体做|干什么|日常工作|转岗|转到|写代码|带人|技术专家|专家路线|管理路线|往.{1,6}走|\bjd\b|\bday[-\s]to[-\s]day\b"
+        r"|\bwhat (?:he|she|they)(?:'d| would)? (?:be )?(?:doing|working on)\b|\bstep down\b"
+        r"|\bmaps? to\b|\bproject (?:he|she|they)(?:'d| would)\b"
     ),
     "culture_question": (
         r"团队文化|文化|氛围|加班|996|管理风格|领导风格|管理方式|工作强度|内卷|大小周|老板|领导|上级"
-        r"|强势|压抑|派系|办公室政治"
+        r"|强势|压抑|派系|办公室政治|值班|半夜|周末|下班|人员流动|流动(?:大|很大|性)|离职率|骂人"
+        r"|\bweekends?\b|\bon-?call\b|\bturnover\b|\byells?\b|\bpressure\b"
         r"|\bculture\b|\bovertime\b|\blong hours\b|\bwork[-\s]life\b|\bmicromanag"
         r"|\bmanagement style\b|\bmanager\b|\bboss\b|\btoxic\b|\bcrunch\b|\batmosphere\b"
         r"|\bteam dynamics?\b|\bwork environment\b"
     ),
     "benefits_question": (
         r"福利|社保|公积金|年假|假期|病假|育儿假|产假|陪产假|保险|医疗|远程(?:办公)?政策|补贴"
-        r"|补充医疗|体检|餐补|房补|带薪|五险一金|休假|远程办公|居家办公|政策|制度|出差|差旅|报销"
+        r"|补充医疗|体检|餐补|房补|带薪|五险一金|休假|远程办公|居家办公|政策|制度|出差|差旅|报销|婚假"
+        r"|商业保险|签证|远程|\bvisa\b|\bhealth (?:plan|cover|coverage)\b|\bmatch\b"
         r"|\bbenefits?\b|\bleave\b|\binsurance\b|\bvacation|\bpto\b|\bparental\b|\bholidays?\b"
         r"|\bremote(?:[-\s]work)? policy\b|\bdental\b|\bpension\b|\b401k\b|\bperks?\b"
         r"|\btime off\b|\bsick days\b|\bdependents\b|\bsocial insurance\b|\bpolicy\b"
@@ -176,46 +262,63 @@ CONCERN_STRONG = (
     r"疑问|疑惑|顾虑|担心|担忧|不清楚|不太清楚|不明白|不明确|没讲清楚|没说清楚|没讲明白|不确定"
     r"|不知道|想了解|想再了解|了解一下|问了|问过|询问|咨询|问到|打听|犹豫|搞不懂|没人解答"
     r"|不理解|困惑|不满|介意|怕|听.{0,4}说|打退堂鼓|想知道|想问|问(?:我们|一下|下|到|hr)"
+    r"|抵触|排斥|反感|焦虑|有意见|纠结|拿不准|吃不准|没底|不放心|搞清楚|弄清楚|确认一下"
+    r"|(?<![没不学])问(?!题)"
     r"|\bquestions?\b|\basked\b|\basks\b|\basking\b|\bwonder|\bunsure\b|\bnot sure\b"
     r"|\bisn'?t sure\b|\bunclear\b|\bworr(?:y|ied|ies)\b|\bconcern|\bdoubts?\b|\bhesita"
     r"|\buncertain|\bclarif|\bconfus|\bskeptical\b|\bwary\b|\bnervous\b|\bafraid\b|\bheard\b"
     r"|\breviews\b|\bnot clear\b|\bunhappy with\b|\bput off\b|\bturned off\b"
-    r"|\bwant(?:s|ed)? to (?:know|understand|check|clarify)\b"
+    r"|\bwant(?:s|ed)? to (?:know|understand|check|clarify)\b|\bcurious\b|\bquestioned\b"
 )
-QUESTION_WEAK = r"是否|能不能|可不可以|怎么|如何|多少|吗|有没有|\bwhether\b|\bhow\b|\bif\b|\?"
+QUESTION_WEAK = (
+    r"是否|能不能|可不可以|怎么|如何|多少|吗|有没有|是不是|能否|几点|几天|怎样|哪些|还是"
+    r"|\bwhether\b|\bhow\b|\bif\b|\?"
+)
+# Asking (not just worrying): a wrap-up or offer cue asked about is about *our* job.
+ASKING = r"问|询问|咨询|\basked\b|\basks?\b|\bwhether\b|是不是|是否|吗|\?"
+# "主要是…", "the real reason is…": the clause holds the primary reason.
+FOCUS = (
+    r"主要(?:是|因为|原因)|关键是|真正的?原因|其实是|根本原因|最主要"
+    r"|\bmain(?:ly)?\b|\bprimar(?:y|ily)\b|\breal reason\b|\bactually\b|\bthe reason is\b"
+)
+# Leave-policy words that name an illness cue but, when asked about, are a benefit question.
+LEAVE_POLICY = r"病假|\bsick (?:leave|days?|pay)\b|\bmedical leave\b"
 
 # Negation read in a short window *before* a decisive cue ("no counter offer").
 NEG_BEFORE_CUE = (
-    r"(?:(?:不是|并非|并不是)(?:因为)?.{0,2}|不因为.{0,2}"
-    r"|(?:n't|\bnot|\bno|\bnever|\bwithout)\b(?:\s+\S+){0,2}\s*)$"
+    r"(?:(?:不是|并非|并不是)(?:因为|嫌)?.{0,2}|不因为.{0,2}|(?<![还尚就也])没有?(?:什么|拿到|收到|接到)?"
+    r"|(?:n't|\bnot|\bno|\bnever|\bwithout)\b(?:\s+\S+){0,3}\s*)$"
 )
 # Negation before a topic ("不是因为薪资", "not about the money").
 NEG_BEFORE_TOPIC = (
     r"(?:(?:不是|并非|并不是)(?:因为)?.{0,3}"
     r"|\b(?:not because of|not about|nothing to do with|not due to|isn'?t about|wasn'?t about"
-    r"|no issue with|no problem with)\b(?:\s+\S+){0,2}\s*)$"
+    r"|no issue with|no problem with)\b(?:\s+\S+){0,2}\s*|\b(?:not|isn'?t|wasn'?t) an?\s+)$"
 )
 # Negation read right *after* a cue ("通勤挺满意", "health is fine now").
 NEG_AFTER = (
-    r"^.{0,3}(?:没问题|不是问题|都好|挺好|还好|满意|可以接受|能接受|无所谓|无关)"
+    r"^.{0,3}(?:没问题|不是问题|都好|挺好|还好|满意|可以接受|能接受|无所谓|无关|没关系|不是(?:主要)?原因)"
+    r"|^\s*(?:'s not|is not|isn'?t|was not|wasn'?t|not)\s+(?:the|an?|really)\s+(?:\w+\s+)?"
+    r"(?:issue|problem|reason|concern|factor|thing)\b"
     r"|^\s*(?:is|was|are|were)?\s*(?:fine|ok|okay|not an issue|not a problem|isn'?t an issue"
     r"|no problem|not a concern)\b"
 )
 
 # --- words shared with follow-up extraction -----------------------------------------
 
-CAREER_HORIZON_WORDS = re.compile(
+CAREER_HORIZON_WORDS = compile_cues(
     r"晋升|升职|升为|带团队|做管理|转管理|管理岗|当上|成为|独当一面|职业规划|架构师|经理|主管|总监"
     r"|\bpromot|\blead (?:a|the|his|her|their) team\b|\bleads?\b|\bmanager\b|\bmanagement\b"
     r"|\bmanage people\b|\bsenior\b|\bprincipal\b|\bdirector\b|\bcareer\b|\bbecom(?:e|ing)\b"
-    r"|\btech lead\b|\bhead of\b|\bgrow into\b"
+    r"|\btech lead\b|\bhead of\b|\bgrow into\b|目标|规划"
+    r"|\bmanag(?:e|ing) (?:a |the |his |her |their )?(?:team|people|others)\b"
 )
-TRAVEL_WORDS = re.compile(
+TRAVEL_WORDS = compile_cues(
     r"通勤|单程|往返|车程|路程|开车|坐车|地铁|公交|高铁|火车|飞机|航班|路上|公里"
     r"|\bcommut|\bdrive\b|\bdriving\b|\bby (?:train|car|plane|air|bus)\b|\bflight\b"
     r"|\beach way\b|\bone way\b|\baway\b|\bride\b|\bkm\b|\bmiles?\b"
 )
-QUESTION_WORDS = re.compile(CONCERN_STRONG + "|" + QUESTION_WEAK)
-BENEFIT_OR_PAY_TOPIC = re.compile(
+QUESTION_WORDS = compile_cues(CONCERN_STRONG + "|" + QUESTION_WEAK)
+BENEFIT_OR_PAY_TOPIC = compile_cues(
     QUESTION_TOPICS["benefits_question"] + "|" + QUESTION_TOPICS["compensation_question"]
 )

@@ -21,12 +21,15 @@ VALUE_TOPICS: dict[str, str] = {
         r"弹性|远程|居家办公|在家办公|不打卡|灵活(?:的)?(?:工作|时间|上下班|办公)|混合办公"
         r"|不坐班|自由(?:的)?(?:工作)?时间|\bwork(?:ing)? from home\b|\bwfh\b|\bremote\b"
         r"|\bhybrid\b|\bflexib|\bflexi-?time\b|\bflex\b|\bown hours\b|\bfour-day week\b"
+        r"|\bremote[-\s]first\b|\bno fixed hours\b|\bremotely\b"
     ),
     "team_culture": (
         r"团队氛围|工作氛围|氛围|同事关系|同事|团队文化|文化|人际关系|团队(?:融洽|和谐|轻松)"
         r"|\bculture\b|\batmosphere\b|\bvibe\b|\bcolleagues\b|\bteammates\b|\bteam spirit\b"
         r"|\bfriendly team\b|\bgood team\b|\bcollaborative\b|\bwork environment\b"
-        r"|\bsupportive team\b|\bteam dynamics?\b"
+        r"|\bsupportive team\b|\bteam dynamics?\b|好相处|靠谱|互相帮助|人好"
+        r"|\bpeople (?:he|she|they) work with\b"
+        r"|\b(?:a|the) team (?:where|that|who|with)\b|\bhelp(?:s|ing)? each other\b|\bnice people\b"
     ),
     "compensation": (
         r"薪资|薪酬|待遇|涨薪|工资|收入|薪水|总包|年薪|月薪|加薪|高薪|钱"
@@ -34,7 +37,7 @@ VALUE_TOPICS: dict[str, str] = {
         r"|\bcomp\b|\bearnings\b|\bcash\b|\bpaid well\b|\bhigher pay\b"
     ),
     "training": (
-        r"培训|导师|学习机会|学习|轮岗|成长计划|带教|师傅|技能提升|进修"
+        r"培训|导师|学习机会|学习|轮岗|成长计划|带教|师傅|技能提升|进修|学到|学东西|能学"
         r"|\btraining\b|\bmentor(?:ship|s)?\b|\bmentored\b|\blearning\b|\blearn\b|\brotation"
         r"|\bcoaching\b|\bcourses?\b|\bupskill|\bdevelopment program"
     ),
@@ -48,12 +51,15 @@ VALUE_TOPICS: dict[str, str] = {
     "career_growth": (
         r"晋升|升职|发展空间|带团队|做管理|转管理|管理岗|发展前景|成长空间|职业发展|上升空间"
         r"|当(?:经理|主管|leader)|独当一面"
-        r"|\bpromot|\bgrowth\b|\bcareer\b|\blead (?:a |the |his |her |their )?team\b"
+        r"|\bpromot|\bgrowth\b|\bcareer (?:growth|progression|advancement|development|path|step)\b"
+        r"|\blead (?:a |the |his |her |their )?team\b|升到|升为|当上"
+        r"|做到(?:经理|总监|主管|架构师|leader)"
         r"|\bmanag(?:e|ing) people\b|\bmanagement\b|\bmanager role\b|\btech lead\b"
         r"|\bteam lead\b|\bleadership\b|\badvance|\bprogression\b|\bgrow into\b|\bmove up\b"
+        r"|管理方向|往管理|走管理|管理路线|晋升空间|\bmanag(?:e|ing) (?:a |the )?(?:team|people)\b"
     ),
     "stability": (
-        r"稳定(?!的?(?:收入|薪资|工资|薪水))|大平台|大公司|安稳|铁饭碗|国企|央企"
+        r"稳定(?!的?(?:收入|薪资|工资|薪水))|大平台|大公司|大厂|安稳|铁饭碗|国企|央企"
         r"|\bstabilit|\bstable\b(?!\s+(?:base\s+)?(?:salary|pay|income|paycheck))"
         r"|\bestablished\b|\bjob security\b|\bsecure (?:job|role|position)\b|\bsecurity\b"
         r"|\blarge company\b|\bbig company\b|\blong[-\s]term\b"
@@ -65,7 +71,8 @@ VALUE_STANDALONE: dict[str, str] = {
 }
 
 VALUE_MARKERS = (
-    r"看重|在意|重视|希望|想找|想要|想|最重要|在乎|喜欢|追求|期望|偏好|倾向|需要|必须|一定要"
+    r"看重|在意|重视|希望(?!了解|知道)|想找|想要|想(?!知道|问|了解|再了解|确认|清楚|搞清楚|弄清楚)"
+    r"|最重要|在乎|喜欢|追求|期望|偏好|倾向|需要|必须|一定要|底线|刚需|硬性|首要|第一位|优先|前提|目标"
     r"|要求|关注|只考虑|只要|前提是|最好|理想|向往|渴望|感兴趣|心动"
     r"|\bvalues?\b|\bvalued\b|\bcares?\b|\bcaring\b|\blook(?:s|ing)? for\b|\bseek(?:s|ing)?\b"
     r"|\bwant(?:s|ed)?\b(?!\s+to\s+(?:know|ask|understand|check|confirm|clarify))"
@@ -74,6 +81,8 @@ VALUE_MARKERS = (
     r"|\bkeen\b|\blove|\blikes?\b|\bonly consider|\bwould consider\b"
     r"|\bif (?:she|he|they) (?:could|can)\b|\bas long as\b|\bneeds?\b|\binterested in\b"
     r"|\bdrawn to\b|\bappreciat|\bexcited about\b|\bdream\b|\bideal\b|\bbig on\b"
+    r"|\b(?:mainly |really |mostly )?after (?:a|an|more|better|bigger|higher)\b|\bforemost\b"
+    r"|\baim(?:s|ing)? (?:for|to)\b|\bgoal\b"
 )
 VALUE_NEGATORS = (
     r"要求不高|不重要|无所谓|不在意|不看重|不在乎|不是重点|不是最重要|其次|不太看重|不关心|不追求"
@@ -81,6 +90,7 @@ VALUE_NEGATORS = (
     r"|\bisn'?t what\b|\bnot what\b|\b(?:not|isn'?t) a priority\b|\bless important\b"
     r"|\bflexible on\b|\bnot fussed\b|\bnot looking for\b|\bnot interested in\b|\bsecondary\b"
     r"|\bisn'?t important\b|不希望|\b(?:doesn'?t|don'?t|does not|do not) want\b"
+    r"|差不多就行|差不多就好|过得去就行|够用就行|不强求|不太计较|不计较"
 )
 DEMOTERS = (
     r"超过|胜过|而非|而不是|比起|相比|高于|\bover\b|\babove\b|\bmore than\b|\brather than\b"
@@ -96,20 +106,28 @@ CHANNEL_WORDS: dict[str, str] = {
 }
 CHANNEL_PREF_MARKERS = (
     r"习惯|喜欢|偏好|更愿意|愿意|最好|倾向|方便|即可|就好|就行|可以(?:打|发|加|用|通过)|优先|请"
-    r"|回复(?:比较|很|更)?快|回得(?:比较|很|更)?快|常用|只用|只看|首选|为主"
+    r"|回复(?:比较|很|更|最)?快|回得(?:比较|很|更|最)?快|常用|只用|只看|首选|为主"
     r"|\bprefer(?:s|red|ence|ably)?\b|\brather\b(?!\s+than)|\bbest\b|\bworks? (?:best|better|well)"
     r"|\b(?:contact|reach|message|ping) (?:him|her|them|me) (?:via|on|by|through|at)\b"
     r"|\breach(?:able)? (?:via|on|by|through|at)\b|\bplease\b|\bhappy (?:to|with)\b"
     r"|\bfavou?rs?\b|\bresponds? (?:fast|quick|best|better)|\bresponsive\b|\banytime\b"
     r"|\b(?:e-?mail|text|wechat|linkedin|phone|calls?)\s+only\b|\bonly\s+(?:by|via|on|through)\b"
-    r"|\blikes?\b"
+    r"|(?<!felt )(?<!feels )(?<!looks )(?<!looked )(?<!seems )(?<!seemed )(?<!sounds )\blikes?\b"
+    r"|\b(?:contacted|reached|messaged|pinged) (?:via|on|by|through|over)\b"
+    r"|\bway to (?:reach|contact|get hold of|get in touch)\b|\bonly (?:\w+ )?way\b"
+    r"|\basked (?:us )?to (?:be )?(?:contact|reach|email|text|call|message|ping)"
+    r"|\b(?:is|are) (?:fine|ok|okay|best|better|preferred)\b"
 )
 # Imperatives that both name a channel and say "use this" (加微信, text her, call him).
 CHANNEL_IMPERATIVES = (
-    r"加(?:他|她|我)?(?:的)?微信|打给(?:他|她)|给(?:他|她)打(?:个)?电话"
+    r"加(?:个|一下)?(?:他|她|我)?(?:的)?微信|打给(?:他|她)|给(?:他|她)打(?:个)?电话"
     r"|(?:发|打)(?:个)?(?:短信|邮件|电话)给(?:他|她)|给(?:他|她)发(?:个)?(?:短信|邮件|微信)"
     r"|打(?:他|她)(?:的)?(?:电话|手机)"
     r"|\b(?:call|text|e-?mail|phone|ring|wechat)\s+(?:him|her|them)\b"
+    r"|(?:企业微信|微信|邮件|邮箱|短信|电话|手机|领英)(?:上)?(?:联系|找|沟通|聊|戳|约)(?:他|她|本人)?"
+    r"(?:就行|就好|即可|吧|最好|比较方便|方便|为主)?(?=\s*(?:[,,。;;!?!?~～]|$))"
+    r"|有事(?:直接)?(?:发|打|用)?(?:企业微信|微信|邮件|短信|电话|手机|领英)"
+    r"|\b(?:so|just|then)\s+(?:e-?mail|text|wechat|linkedin|call|phone)(?=\s*(?:[.,;!?]|$))"
 )
 # A channel preceded by these is not wanted (不要打电话, doesn't want to be called).
 CHANNEL_NEG_BEFORE = (

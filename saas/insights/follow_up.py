@@ -22,6 +22,7 @@ from saas.insights.cues import (
     CAREER_HORIZON_WORDS,
     QUESTION_WORDS,
     TRAVEL_WORDS,
+    compile_cues,
 )
 
 # ---------------------------------------------------------------------------
@@ -102,13 +103,13 @@ _ZH_NUM = r"[0-9]{1,3}|[零〇一二两三四五六七八九十]{1,3}|好?几"
 _EN_NUM = r"\d{1,3}|" + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True))
 _SEP = r"\s*(?:-|–|—|~|～|到|至|或)\s*"
 
-_ZH_DURATION = re.compile(
+_ZH_DURATION = compile_cues(
     rf"(?<![0-9零〇一二两三四五六七八九十几])(?P<n1>{_ZH_NUM})(?:{_SEP}(?P<n2>{_ZH_NUM}))?\s*"
     r"(?P<ghalf>个半)?(?:个多|来|多)?"
     r"(?P<unit>个工作日|工作日|天|日|个星期|星期|个礼拜|礼拜|周|个月|月|年)(?P<half>半)?"
 )
-_EN_DURATION = re.compile(
-    r"\b(?:(?P<few>a\s+few|few|a\s+couple\s+of|a\s+couple|couple\s+of)"
+_EN_DURATION = compile_cues(
+    r"(?=[a-z0-9])\b(?:(?P<few>a\s+few|few|a\s+couple\s+of|a\s+couple|couple\s+of)"
     rf"|(?P<n1>{_EN_NUM})(?:\s*(?:-|–|—|~|to|or)\s*(?P<n2>{_EN_NUM}))?)"
     r"(?:\s*-\s*|\s+)(?:(?:more|additional|extra|further|full|business|working|calendar|solid)\s+)?"
     r"(?P<unit>fortnight|day|week|month|year)s?\b"
@@ -120,18 +121,19 @@ _ZH_UNITS = {"天": "d", "日": "d", "工作日": "d", "个工作日": "d", "周
 _EN_UNITS = {"day": "d", "week": "w", "fortnight": "f", "month": "m", "year": "y"}
 
 # Spans that look like durations but are frequencies, rates or policy quantities.
-_MASKS = tuple(re.compile(p) for p in (
+_MASKS = tuple(compile_cues(p) for p in (
     rf"每\s*(?:个)?(?:周|星期|礼拜|月|年|天)[^,,。;;!?!?\n]{{0,6}}?(?:{_ZH_NUM})\s*(?:个)?"
     r"(?:天|日|次|小时|周|星期|礼拜)",
     rf"每\s*(?:隔)?\s*(?:{_ZH_NUM})?\s*(?:个)?(?:天|日|周|星期|礼拜|个月|月|年)",
-    rf"(?:一|1)\s*(?:个)?(?:周|星期|礼拜|月)\s*(?:来|上|去|坐班|办公|在家|到岗|远程)?\s*(?:{_ZH_NUM})\s*(?:天|日|次)",
-    rf"(?:{_ZH_NUM})\s*(?:个)?(?:天|周|星期|个月|月|年)\s*(?:一次|1次|一回)",
+    rf"(?:一|1)\s*(?:个)?(?:周|星期|礼拜|月)[^,,。;;!?!?\n]{{0,6}}?(?:{_ZH_NUM})\s*(?:个)?(?:天|日|次)",
+    rf"(?:{_ZH_NUM})\s*(?:个)?(?:天|周|星期|个月|月|年)[^,,。;;!?!?\n]{{0,4}}?(?:{_ZH_NUM})\s*(?:次|回|趟)",
     rf"(?:年假|病假|婚假|带薪假|假期)\s*(?:只有|才|有|是|为|共|一共)?\s*(?:{_ZH_NUM})\s*(?:个)?(?:天|日|周|个月|月)",
     rf"(?:{_ZH_NUM})\s*(?:个)?(?:天|日|周|个月|月)\s*(?:的)?(?:年假|病假|带薪|假期)",
     rf"\b(?:{_EN_NUM}|once|twice|thrice)\s+(?:[a-z]+\s+)?(?:times?\s+)?(?:a|per|each|every)\s+"
     r"(?:day|week|month|year)\b",
     r"\b(?:day|week|month|year)s?\s*/\s*(?:day|week|month|year)\b",
-    rf"\bevery\s+(?:other\s+)?(?:(?:{_EN_NUM})\s+)?(?:day|week|month|year)s?\b",
+    rf"\bevery\s+(?:other\s+)?(?:(?:a\s+)?(?:couple|few)\s+(?:of\s+)?|(?:{_EN_NUM})\s+)?"
+    r"(?:day|week|month|year)s?\b",
     r"[$¥€£]?\d[\d,.]*\s*(?:k|m|rmb|usd|dollars?|yuan|万)?\s+(?:a|per)\s+(?:year|month)\b",
     rf"\b(?:{_EN_NUM})\s+(?:days?|weeks?)\s+(?:of\s+)?(?:annual\s+|paid\s+|sick\s+)?"
     r"(?:leave|vacation|pto|holidays?|days\s+off)\b",
@@ -141,12 +143,13 @@ _MASKS = tuple(re.compile(p) for p in (
     r"\ba\s+while\b",
 ))
 
-_BREAKS = re.compile(r"[,,;;。!!??\n]|(?<=[a-z0-9)])\.(?=\s|$)|\s[-–—]+\s|—+|\bbut\b|但是|不过")
-_SENTENCE_BREAKS = re.compile(r"[;;。!!??\n]|(?<=[a-z0-9)])\.(?=\s|$)")
+_BREAKS = compile_cues(r"[,,;;。!!??\n]|(?<=[a-z0-9)])\.(?=\s|$)|\s[-–—]+\s|—+|\bbut\b|但是|不过")
+_SENTENCE_BREAKS = compile_cues(r"[;;。!!??\n]|(?<=[a-z0-9)])\.(?=\s|$)")
 
 # 了 after a verb marks a past duration (拖了一个月), except 请了/休了 (taking leave ahead).
 _ZH_PAST_BEFORE = re.compile(
-    r"(?:(?<![请休])了|已经|已|过去|近|这|前|上|最近|以前|曾|第|某|哪|那)\s*$"
+    r"(?:(?<![请休])了|已经|已|过去|近|这|前|上|最近|以前|曾|第|某|哪|那|前后|总共|一共|耗时)\s*"
+    r"(?:快|将近|差不多|大概|大约|约|整整|足足)?\s*$"
 )
 _ZH_WORKED_BEFORE = re.compile(r"(?:工作|干|待|做)\s*$")
 _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:左右)?\s*(?:后|之后|以后|内|之内|以内)")
@@ -156,22 +159,22 @@ _ZH_MONEY = re.compile(
 )
 _ZH_BARE_MONTH_OK = re.compile(r"^\s*(?:左右)?\s*(?:后|之后|以后|内|之内|以内|时间|的时间)")
 
-_EN_PAST_BEFORE = re.compile(
+_EN_PAST_BEFORE = compile_cues(
     r"(?:\b(?:took|taken|spent|lasted|dragged|dragging|waited|been|already)\b(?:\s+\S+){0,3}"
     r"|\b(?:past|last|previous|first)|\bfor\s+over)\s*$"
     r"|\b(?:worked|stayed|lived|served|was|were|had|studied)\b(?:\s+\S+){0,5}\s+for\s+"
     r"(?:about\s+|around\s+|nearly\s+|almost\s+|over\s+)?$"
 )
-_EN_YEARS_AT = re.compile(r"^\s+(?:at|with)\b")
-_EN_PAST_AFTER = re.compile(
+_EN_YEARS_AT = compile_cues(r"^\s+(?:at|with)\b")
+_EN_PAST_AFTER = compile_cues(
     r"^\s*(?:ago|earlier|back\b(?!\s+in)|old\b|-old|of\s+(?:work\s+|relevant\s+)?experience"
     r"|experience|in\s+a\s+row|running)"
 )
-_EN_FUTURE_BEFORE = re.compile(
+_EN_FUTURE_BEFORE = compile_cues(
     r"\b(?:in|within|after|another|next|by|until|till|for|about|around)\s*(?:another|about|around"
     r"|roughly|maybe|another)?\s*$"
 )
-_FUTURE_AFTER_ANY = re.compile(r"^\s*(?:后|之后|以后|内|之内|以内|later|from now|'?s?\s*time)")
+_FUTURE_AFTER_ANY = compile_cues(r"^\s*(?:后|之后|以后|内|之内|以内|later|from now|'?s?\s*time)")
 
 Finder = Callable[[re.Match[str], datetime.date], datetime.date | None]
 
@@ -201,17 +204,17 @@ def _relative_patterns() -> tuple[tuple[re.Pattern[str], Finder], ...]:
         (r"(?<!一)下\s*个?\s*月|\bnext\s+month\b", plus("m", 1)),
         (r"(?:本|这个|这|当)?月\s*(?:底|末)|\b(?:the\s+)?end\s+of\s+(?:the|this)\s+month\b"
          r"|\bmonth[-\s]end\b|\bend[-\s]of[-\s]month\b", eom(0)),
-        (r"(?:今年)?\s*(?:年底|年末)|\b(?:the\s+)?end\s+of\s+(?:the|this)\s+year\b"
+        (r"今年\s*(?:年底|年末)|年底|年末|\b(?:the\s+)?end\s+of\s+(?:the|this)\s+year\b"
          r"|\byear[-\s]?end\b|\bend[-\s]of[-\s]year\b", year_end(0)),
         (r"半\s*个\s*月|\bhalf\s+a\s+month\b", plus("d", 15)),
         (r"(?<![上下前])半\s*年|\bhalf\s+a\s+year\b|\bhalf[-\s]year\b", plus("m", 6)),
     )
-    return tuple((re.compile(p), f) for p, f in table)
+    return tuple((compile_cues(p), f) for p, f in table)
 
 
 _RELATIVE = _relative_patterns()
-_RELATIVE_PAST_BEFORE = re.compile(r"(?:上\s*个?|去年\s*|去|过去|前|last|past)\s*$")
-_RELATIVE_PAST_AFTER = re.compile(r"^\s*(?:前|以前|之前|ago)")
+_RELATIVE_PAST_BEFORE = compile_cues(r"(?:上\s*个?|去年\s*|去|过去|前|last|past)\s*$")
+_RELATIVE_PAST_AFTER = compile_cues(r"^\s*(?:前|以前|之前|ago)")
 
 
 class _Text:
@@ -263,6 +266,9 @@ def _relative_dates(
                 yield found
 
 
+SENTENCE_REACH = 160
+
+
 def _excluded(doc: _Text, start: int, end: int, after: str, future: bool) -> bool:
     """Context exclusions shared by zh and en durations."""
     c_start, c_end = doc.clause(start)
@@ -274,7 +280,10 @@ def _excluded(doc: _Text, start: int, end: int, after: str, future: bool) -> boo
         return True
     if not future:
         s_start, s_end = doc.sentence(start)
-        sentence = doc.original[s_start:s_end + 1]
+        # The sentence, but never more than a few lines around the expression: a note
+        # with no full stops must not make every expression rescan the whole note.
+        sentence = doc.original[max(s_start, start - SENTENCE_REACH):
+                                min(s_end + 1, end + SENTENCE_REACH)]
         if BENEFIT_OR_PAY_TOPIC.search(sentence) and QUESTION_WORDS.search(sentence):
             return True
     return False

@@ -76,6 +76,9 @@ class ErrorCode(StrEnum):
     MISSING_VALUE = "missing_value"
     UNKNOWN_FIELD = "unknown_field"
     INVALID_VALUE = "invalid_value"
+    # Raised when the query is compiled against a tenant's data (saas.segments.compiler).
+    UNKNOWN_TAG = "unknown_tag"
+    UNKNOWN_OWNER = "unknown_owner"
 
 
 class SegmentQueryError(Exception):

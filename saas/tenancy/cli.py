@@ -40,6 +40,29 @@ def apply_command(paths: tuple[str, ...]) -> None:
         click.echo(f"{result.slug}: {result.outcome}{extra}")
 
 
+@tenants_cli.command("seed")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@click.option("--tenant", "slug", required=True, help="The tenant's slug.")
+@with_appcontext
+def seed_command(path: str, slug: str) -> None:
+    """Load candidates, timelines and offers from a JSON-lines file (e.g. demo data)."""
+    from saas.candidates.seed import SeedError, load_seed_file
+    from saas.tenancy.context import tenant_context
+
+    tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first()
+    if tenant is None:
+        raise click.ClickException(f"no tenant {slug!r}")
+    try:
+        with tenant_context(tenant.id):
+            result = load_seed_file(path)
+    except SeedError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was loaded") from exc
+    click.echo(f"{slug}: {result.created} candidates added ({result.skipped} already there), "
+               f"{result.interactions} interactions, {result.offers} offers")
+
+
 @tenants_cli.command("list")
 @with_appcontext
 def list_command() -> None:

@@ -41,6 +41,8 @@ class PolicySchema(ma.Schema):
         load_default=2, validate=validate.Range(min=0, max=100)
     )
     quiet_hours = fields.String(load_default="21:00-09:00")
+    # The re-engagement queue leaves out anyone contacted within this many days.
+    recontact_after_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=365))
     channel_order = fields.List(
         fields.String(validate=validate.OneOf(CHANNELS)),
         load_default=lambda: ["wechat", "email", "sms", "linkedin"],

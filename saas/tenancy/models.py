@@ -21,6 +21,7 @@ LOCALES = ("zh-CN", "en")
 DEFAULT_POLICY: dict[str, Any] = {
     "max_messages_per_30_days": 2,
     "quiet_hours": "21:00-09:00",
+    "recontact_after_days": 30,
     "channel_order": ["wechat", "email", "sms", "linkedin"],
 }
 

@@ -100,8 +100,17 @@ def render_dashboard() -> ResponseReturnValue:
         ))
     return render_template(
         "web/dashboard.html", tiles=tiles, steps=steps, activity=activity,
-        actors=_actor_names(activity),
+        actors=_actor_names(activity), queue_top=_queue_top(),
     )
+
+
+def _queue_top() -> list[Any] | None:
+    """The first entries of the user's re-engagement queue (None without queue:read)."""
+    if not current_user.can("queue:read"):
+        return None
+    from saas.queue.ranking import queue_context, rank_queue
+
+    return rank_queue(queue_context(), owner_id=current_user.id, limit=3).entries
 
 
 def _actor_names(events: list[AuditEvent]) -> dict[object, str]:

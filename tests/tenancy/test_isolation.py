@@ -224,12 +224,32 @@ ID_PARAM = re.compile(r"<(?:\w+:)?(\w+_id|plugin_name)>")
 
 
 def _object_ids(app: Flask, owner: TenantFixture) -> dict[str, str]:
-    """An object of tenant A for each kind of id a route can take."""
+    """An object of tenant A for each kind of id a route can take (made through the API)."""
     client = app.test_client()
-    created = client.post("/api/v1/tokens", headers=owner.headers(), json={"name": "iso"})
+    headers = owner.headers()
+
+    def made(url: str, body: dict[str, object]) -> str:
+        response = client.post(url, headers=headers, json=body)
+        assert response.status_code in (200, 201), (url, response.get_json())
+        return str(response.get_json()["id"])
+
+    candidate_id = made("/api/v1/candidates", {"name": "Iso Candidate"})
+    tag_code = f"iso-{uuid.uuid4().hex[:6]}"
+    tag_id = made("/api/v1/tags", {"code": tag_code, "label": "Iso"})
     return {
         "user_id": str(owner.users["recruiter"]),
-        "token_id": created.get_json()["id"],
+        "token_id": made("/api/v1/tokens", {"name": "iso"}),
+        "candidate_id": candidate_id,
+        "interaction_id": made(f"/api/v1/candidates/{candidate_id}/interactions",
+                               {"summary": "Iso note"}),
+        "offer_id": made("/api/v1/offers", {
+            "candidate_id": candidate_id, "sent_at": "2026-01-05T10:00:00+08:00",
+            "respond_by": "2026-01-12T10:00:00+08:00"}),
+        "segment_id": made("/api/v1/segments", {"name": f"iso {uuid.uuid4().hex[:6]}",
+                                                "query": ""}),
+        "tag_id": tag_id,
+        "candidate_tag_id": made(f"/api/v1/candidates/{candidate_id}/tags",
+                                 {"tag": tag_code}),
     }
 
 
@@ -248,7 +268,8 @@ def test_every_id_route_is_404_for_another_tenant(
     app: Flask, tenant_a: TenantFixture, tenant_b: TenantFixture
 ) -> None:
     ids = _object_ids(app, tenant_a)
-    routes = api_routes_with_ids(app)
+    # DELETE last: tenant A's own request below really deletes the object.
+    routes = sorted(api_routes_with_ids(app), key=lambda route: route[1] == "DELETE")
     assert routes, "expected routes with ids"
     client = app.test_client()
     for rule, method, param in routes:

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): synthetic tenants and the figures the issues set as targets."""

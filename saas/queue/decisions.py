@@ -1,0 +1,119 @@
+"""Snooze and dismiss: a recruiter's decision to take someone off the queue for a while.
+
+* A snooze hides the candidate until the chosen day (at most a year ahead); on
+  that day they are back.
+* A dismissal (with a reason in words) hides them until they have a newer
+  interaction than the dismissal, and at most for 180 days.
+
+A candidate has at most one decision: a new one replaces the old; undo removes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from saas import audit
+from saas.audit.service import ActorKind
+from saas.candidates.models import Candidate
+from saas.candidates.timeline import Interaction
+from saas.extensions import db
+from saas.queue.models import QueueDecision
+
+DISMISS_DAYS = 180
+MAX_SNOOZE_DAYS = 366
+REASON_MAX = 300
+
+
+class DecisionError(ValueError):
+    """A snooze or dismissal refused; ``field`` names the input at fault."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def hidden_by_decision(today: dt.date) -> sa.ColumnElement[bool]:
+    """SQL: the candidate has a decision that still hides them today."""
+    newer_interaction = sa.exists().where(
+        Interaction.tenant_id == QueueDecision.tenant_id,
+        Interaction.candidate_id == QueueDecision.candidate_id,
+        Interaction.occurred_at > QueueDecision.created_at,
+    )
+    return sa.exists().where(
+        QueueDecision.tenant_id == Candidate.tenant_id,
+        QueueDecision.candidate_id == Candidate.id,
+        QueueDecision.active_until > today,
+        sa.or_(QueueDecision.decision == "snooze", ~newer_interaction),
+    )
+
+
+def _replace(candidate: Candidate, decision: QueueDecision) -> None:
+    db.session.execute(sa.delete(QueueDecision).where(QueueDecision.candidate_id == candidate.id))
+    db.session.add(decision)
+    db.session.flush()
+
+
+def _clean_reason(reason: str | None, *, required: bool) -> str | None:
+    text = (reason or "").strip()
+    if required and not text:
+        raise DecisionError(_("Say why you dismiss this person."), "reason")
+    if len(text) > REASON_MAX:
+        raise DecisionError(_("Keep the reason to %(max)d characters.", max=REASON_MAX), "reason")
+    return text or None
+
+
+def snooze(
+    candidate: Candidate, until: dt.date, *, today: dt.date, reason: str | None = None,
+    actor_kind: ActorKind = "user", actor_id: uuid.UUID | None = None,
+) -> QueueDecision:
+    if until <= today:
+        raise DecisionError(_("Pick a day after today."), "until")
+    if until > today + dt.timedelta(days=MAX_SNOOZE_DAYS):
+        raise DecisionError(_("Snooze for at most a year."), "until")
+    decision = QueueDecision(candidate_id=candidate.id, decision="snooze", active_until=until,
+                             reason=_clean_reason(reason, required=False), created_by=actor_id)
+    _replace(candidate, decision)
+    audit.record("queue.snoozed", actor_kind=actor_kind, actor_id=actor_id,
+                 target_kind="candidate", target_id=candidate.id,
+                 detail={"until": until.isoformat()})
+    return decision
+
+
+def dismiss(
+    candidate: Candidate, reason: str | None, *, today: dt.date,
+    actor_kind: ActorKind = "user", actor_id: uuid.UUID | None = None,
+) -> QueueDecision:
+    decision = QueueDecision(
+        candidate_id=candidate.id, decision="dismiss",
+        active_until=today + dt.timedelta(days=DISMISS_DAYS),
+        reason=_clean_reason(reason, required=True), created_by=actor_id,
+    )
+    _replace(candidate, decision)
+    audit.record("queue.dismissed", actor_kind=actor_kind, actor_id=actor_id,
+                 target_kind="candidate", target_id=candidate.id, detail={})
+    return decision
+
+
+def undo_decision(
+    candidate: Candidate, *, actor_kind: ActorKind = "user", actor_id: uuid.UUID | None = None,
+) -> bool:
+    """Remove the candidate's snooze or dismissal; ``False`` when there was none."""
+    result = db.session.execute(
+        sa.delete(QueueDecision).where(QueueDecision.candidate_id == candidate.id)
+    )
+    removed = bool(getattr(result, "rowcount", 0))
+    if removed:
+        audit.record("queue.decision_undone", actor_kind=actor_kind, actor_id=actor_id,
+                     target_kind="candidate", target_id=candidate.id, detail={})
+    return removed
+
+
+def current_decision(candidate_id: uuid.UUID) -> QueueDecision | None:
+    return db.session.scalars(
+        sa.select(QueueDecision).where(QueueDecision.candidate_id == candidate_id)
+        .order_by(QueueDecision.created_at.desc())
+    ).first()
