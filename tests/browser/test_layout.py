@@ -9,13 +9,17 @@ One signed-in context per device for the whole module (signed in once).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from saas.auth.models import User
 from saas.auth.tokens import create_token
 from saas.auth.users import create_user
+from saas.candidates.seed import load_seed_file
+from saas.candidates.timeline import Interaction
 from saas.extensions import db
 from saas.hooks.settings import configure_plugin
 from saas.tenancy.context import tenant_context
@@ -50,7 +54,16 @@ PAGES: dict[str, str | Callable[[TenantFixture], str] | None] = {
     "plugins": "/settings/plugins",
     "plugin-email": "/settings/plugins/channel_email",
     "account": "/account",
+    "queue": "/queue",
+    "candidates": "/candidates",
+    "candidate": lambda t: f"/candidates/{SEEDED['candidate']}",
+    "candidate-new": "/candidates/new",
+    "segments": "/segments?q=status%3Astalled%20-value%3Astability",
+    "tags": "/tags",
 }
+# Ids of seeded objects the pages above open (set once by the module fixture).
+SEEDED: dict[str, str] = {}
+DEMO = Path(__file__).resolve().parents[2] / "tenants/demo/candidates.jsonl"
 CASES = [(lang, name) for lang in LANGUAGES for name in PAGES]
 # Found by these tests and reported; each is XFAIL until fixed (then the test says so).
 REVOKE_WRAPS = ("the Chinese Revoke button (吊销) breaks onto two lines: .row lets the button "
@@ -84,9 +97,18 @@ class Devices:
             close_context(context)
 
 
-def _seed_realistic_data(live: LiveServer, tenant: TenantFixture) -> None:
-    """Long names, a token and a configured plugin, so lists and cards are not empty."""
+def _seed_realistic_data(live: LiveServer, tenant: TenantFixture, tmp: Path) -> None:
+    """Long names, a token, a configured plugin and 40 demo candidates, so no page is empty."""
+    demo = tmp / "demo.jsonl"
+    lines = DEMO.read_text(encoding="utf-8").splitlines()[:40]
+    owner = tenant.emails["tenant_admin"]  # the signed-in user's queue is not empty
+    text = "\n".join(lines).replace("recruiter@demo.example", owner)
+    demo.write_text(text.replace("admin@demo.example", owner), encoding="utf-8")
     with live.app.app_context(), tenant_context(tenant.id):
+        load_seed_file(demo)
+        with_timeline = db.session.scalars(
+            sa.select(Interaction.candidate_id).order_by(Interaction.occurred_at.desc())).first()
+        SEEDED["candidate"] = str(with_timeline)
         create_user(email=LONG_EMAIL, name="Maximiliane Wolkenstein-Rodenegg 王小明",
                     role="hiring_manager", password=PASSWORD)
         admin = db.session.get(User, (tenant.id, tenant.users["tenant_admin"]))
@@ -100,9 +122,10 @@ def _seed_realistic_data(live: LiveServer, tenant: TenantFixture) -> None:
 
 
 @pytest.fixture(scope="module")
-def devices(chromium: Browser, live_server: LiveServer) -> Iterator[Devices]:
+def devices(chromium: Browser, live_server: LiveServer,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devices]:
     tenant = seed_tenant(live_server, prefix="layout")
-    _seed_realistic_data(live_server, tenant)
+    _seed_realistic_data(live_server, tenant, tmp_path_factory.mktemp("seed"))
     opened = Devices(chromium, live_server, tenant)
     yield opened
     opened.close()

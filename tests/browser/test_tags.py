@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
+from tests.browser.conftest import (
     LiveServer,
-    any_page,
     assert_no_horizontal_scroll,
     assert_nothing_sticks_out,
-    chromium,
-    live_server,
-    playwright_driver,
     seed_tenant,
     shot,
     sign_in,
@@ -24,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("locale", ["en", "zh-CN"])
 def test_tag_pages_fit_and_work(
-    any_page: Page, live_server: LiveServer, locale: str  # noqa: F811 - fixtures
+    any_page: Page, live_server: LiveServer, locale: str
 ) -> None:
     tenant = seed_tenant(live_server, "tagsweb", locale=locale)
     cid = make_candidate(live_server.app, tenant, name="Maximiliane Wolkenstein-Rodenegg")
