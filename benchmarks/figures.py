@@ -11,12 +11,11 @@ import psycopg
 import sqlalchemy as sa
 from flask import Flask
 
-from benchmarks.run import HAND_SQL_COUNT, HAND_SQL_PAGE, SEGMENT_QUERY, measure
-from saas.candidates.models import Candidate
+from benchmarks.run import HAND_SQL_PAGE, SEGMENT_QUERY, measure
 from saas.extensions import db
 from saas.queue.builtin_reasons import CONTRACT_HORIZON_DAYS, HIGH_MATCH, SILENCE_DAYS
 from saas.queue.ranking import LEFT_OUT_STATUSES, queue_context, rank_queue
-from saas.segments.compiler import select_candidates
+from saas.segments.service import preview
 from saas.tenancy.context import tenant_context, unscoped
 from saas.tenancy.models import Tenant
 
@@ -81,18 +80,15 @@ def talent_memory_figures(app: Flask, runtime_url: str, today: dt.date,
 
     def app_segment() -> None:
         with tenant_context(tenant_id):
-            stmt = select_candidates(SEGMENT_QUERY, today=today, user_id=owner_id)
-            page = db.session.scalars(stmt.order_by(Candidate.id.desc()).limit(50)).all()
-            count = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-            found["app_segment"] = (len(page), count)
+            found_now = preview(SEGMENT_QUERY, today=today, user_id=owner_id, size=50)
+            found["app_segment"] = (len(found_now.sample), found_now.count)
             db.session.rollback()
             db.session.expunge_all()
 
     def hand_segment() -> None:
         params = {"t": tenant_id, "cutoff": cutoff}
         page = raw.execute(HAND_SQL_PAGE, params).fetchall()
-        count = raw.execute(HAND_SQL_COUNT, params).fetchone()
-        found["hand_segment"] = (len(page), count[0] if count else None)
+        found["hand_segment"] = (len(page), page[0][2] if page else 0)
 
     def app_queue() -> None:
         with tenant_context(tenant_id):

@@ -76,6 +76,11 @@ SELECT tenant_id, gen_random_uuid(), id, 'reason',
   'inferred', round((0.5 + random() * 0.45)::numeric, 2), %(now)s
 FROM candidates WHERE tenant_id = %(t)s AND (status = 'stalled' OR random() < 0.1)
 """
+PRIMARY_REASON_SQL = """
+UPDATE candidates c SET reason = t.code FROM candidate_tags t
+WHERE c.tenant_id = %(t)s AND t.tenant_id = c.tenant_id AND t.candidate_id = c.id
+  AND t.dimension = 'reason'
+"""
 VALUE_TAGS_SQL = """
 INSERT INTO candidate_tags (tenant_id, id, candidate_id, dimension, code, source, created_at)
 SELECT tenant_id, gen_random_uuid(), id, 'value', (%(values)s::text[])[1 + (v.first + k) %% 7],
@@ -137,8 +142,8 @@ def generate_tenant(
                 "VALUES (%s, %s, %s, %s, 'recruiter', 0, now())",
                 (tenant.tenant_id, uid, f"recruiter{n:02d}@{slug}.example", f"Recruiter {n}"),
             )
-        for statement in (CANDIDATES_SQL, REASON_TAGS_SQL, VALUE_TAGS_SQL, SKILLS_SQL,
-                          OFFERS_SQL):
+        for statement in (CANDIDATES_SQL, REASON_TAGS_SQL, PRIMARY_REASON_SQL, VALUE_TAGS_SQL,
+                          SKILLS_SQL, OFFERS_SQL):
             cur.execute(statement, params)
     conn.commit()
     return tenant

@@ -11,6 +11,7 @@ from saas.offers import jobs as offer_jobs  # noqa: F401  (registers the offer s
 from saas.offers.models import Offer
 from saas.queue.models import QueueDecision
 from saas.segments.models import SavedSegment
+from saas.tags import primary_reason  # noqa: F401  (keeps Candidate.reason in step)
 from saas.tags.models import CandidateTag, Tag, TagCorrection
 from saas.tenancy.models import Tenant
 

@@ -39,6 +39,10 @@ class Candidate(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         tenant_fk(["owner_id"], "users", ondelete=None),
         sa.Index("ix_candidates_status", "tenant_id", "status"),
+        # reason:… in a segment: an index-only scan, in id order (newest first), with
+        # what compound queries filter on next to it.
+        sa.Index("ix_candidates_reason", "tenant_id", "reason", "id", postgresql_include=[
+            "status", "last_contact_at", "best_match_score"]),
         # The queue reads one owner's candidates with every column it scores on: an
         # index-only scan instead of one table read per candidate.
         sa.Index("ix_candidates_queue", "tenant_id", "owner_id", postgresql_include=[
@@ -62,6 +66,9 @@ class Candidate(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
     preferred_channel: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
     # "manual" when a person set it; "inferred" when the note extractor did.
     preferred_channel_source: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    # The primary reason (a TAXONOMY reason code), kept from the reason tags by
+    # saas.tags.primary_reason so that segments filter on an indexed column.
+    reason: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)
     contract_end_date: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
     next_follow_up_on: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
     last_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

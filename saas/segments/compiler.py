@@ -113,6 +113,11 @@ def _has_tag(dimension: str, codes: list[str]) -> Predicate:
     )
 
 
+def _has_reason(code: str) -> Predicate:
+    """The candidate's primary reason (one per candidate, kept on the row) is ``code``."""
+    return _known(Candidate.reason, Candidate.reason == code)
+
+
 def _has_skill(skill: str) -> Predicate:
     return (
         sa.select(CandidateSkill.id)
@@ -179,7 +184,9 @@ class _Compiler:
     def _field(self, term: FieldTerm) -> Predicate:
         value = term.typed
         name = term.field
-        if name in ("reason", "value") and isinstance(value, Code):
+        if name == "reason" and isinstance(value, Code):
+            return _has_reason(value.code)
+        if name == "value" and isinstance(value, Code):
             return _has_tag(name, [value.code])
         if name == "status" and isinstance(value, Code):
             return Candidate.status == value.code
@@ -286,6 +293,8 @@ def _tag_predicate(tag: TagRef) -> Predicate:
     """A match tag is the score band it names; any other tag is a candidate_tags row."""
     if tag.dimension == "match":
         return _score_band(*MatchLevel(tag.code).score_range)
+    if tag.dimension == "reason":
+        return _has_reason(tag.code)
     return _has_tag(tag.dimension, [tag.code])
 
 

@@ -53,8 +53,18 @@ def preview(
     Raises :class:`~saas.segments.SegmentQueryError` for a bad query.
     """
     stmt = select_candidates(query, today=today, user_id=user_id)
-    sample = list(db.session.scalars(stmt.order_by(Candidate.id.desc()).limit(size)))
-    return Preview(count=count_of(stmt), sample=sample)
+    # One statement for both. The inner query finds the page's ids and counts every
+    # match in the same pass (a window), touching only indexed columns where it can
+    # (an index-only scan); only the page's rows are then read in full.
+    total = sa.func.count().over().label("total")
+    page = (stmt.with_only_columns(Candidate.id, total, maintain_column_froms=True)
+            .order_by(Candidate.id.desc()).limit(size).subquery("page"))
+    rows = db.session.execute(
+        sa.select(Candidate, page.c.total).join(page, Candidate.id == page.c.id)
+        .order_by(Candidate.id.desc())).all()
+    if not rows:
+        return Preview(count=0, sample=[])
+    return Preview(count=int(rows[0].total), sample=[row[0] for row in rows])
 
 
 def _name_taken(name: str, exclude: uuid.UUID | None = None) -> bool:

@@ -22,6 +22,7 @@ from saas.ids import new_id
 from saas.tags.candidate_tags import SINGLE_DIMENSIONS, Actor, TagError, check_code
 from saas.tags.labels import SYSTEM_DIMENSIONS, code_label, codes_of, dimension_label, tag_label
 from saas.tags.models import CandidateTag, Tag
+from saas.tags.primary_reason import sync_primary_reason
 from saas.tenancy.context import require_tenant_id
 from saas.timeutil import utcnow
 
@@ -165,6 +166,8 @@ def _tag_batch(
             for candidate_id in ids
         ],
     )
+    if dimension == "reason":
+        sync_primary_reason(db.session, ids)
     if dimension == "channel":
         db.session.execute(
             sa.update(Candidate)
