@@ -1,14 +1,21 @@
 """Imports every model (and job module) so metadata, Alembic and schedules see them all."""
 
-from saas.audit.models import AuditEvent, PlatformAuditEvent
+from saas.audit.models import (
+    AuditChainHead,
+    AuditEvent,
+    PlatformAuditChainHead,
+    PlatformAuditEvent,
+)
 from saas.auth.models import ApiToken, StaffUser, User
+from saas.backups.models import BackupRecord
 from saas.candidates.models import Candidate, CandidateContactKey, CandidateSkill
 from saas.candidates.timeline import Interaction, InteractionRevision
-from saas.crypto.keys import DataKey
+from saas.crypto.keys import DataKey, KeyRotation
 from saas.hooks import jobs as hook_jobs  # noqa: F401  (registers its schedule)
 from saas.hooks.models import PluginSetting
 from saas.offers import jobs as offer_jobs  # noqa: F401  (registers the offer sweep)
 from saas.offers.models import Offer
+from saas.privacy.models import ConsentRecord, ErasureTally, RetentionNotice
 from saas.queue.models import QueueDecision
 from saas.segments.models import SavedSegment
 from saas.tags import primary_reason  # noqa: F401  (keeps Candidate.reason in step)
@@ -17,18 +24,25 @@ from saas.tenancy.models import Tenant
 
 __all__ = [
     "ApiToken",
+    "AuditChainHead",
     "AuditEvent",
+    "BackupRecord",
     "Candidate",
     "CandidateContactKey",
     "CandidateSkill",
     "CandidateTag",
+    "ConsentRecord",
     "DataKey",
+    "ErasureTally",
     "Interaction",
     "InteractionRevision",
+    "KeyRotation",
     "Offer",
+    "PlatformAuditChainHead",
     "PlatformAuditEvent",
     "PluginSetting",
     "QueueDecision",
+    "RetentionNotice",
     "SavedSegment",
     "StaffUser",
     "Tag",

@@ -74,6 +74,9 @@ class Candidate(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
     last_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Best score against open openings (0-100), kept by matching; None until scored.
     best_match_score: Mapped[int | None] = mapped_column(sa.SmallInteger, nullable=True)
+    # A legal hold suspends retention erasure (and is itself audited).
+    legal_hold_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    legal_hold_reason: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -192,3 +192,26 @@ def rewrap_tenant_keys() -> int:
         secret = key_material(row.id)
         _wrap(row, secret)
     return len(rows)
+
+
+class KeyRotation(db.Model):  # type: ignore[name-defined,misc]
+    """A resumable key-rotation run and its progress (a platform table).
+
+    ``kind`` is ``master`` (re-wrap every tenant key under the newest master key)
+    or ``tenant`` (a new tenant data key, and every value re-encrypted with it).
+    ``cursor`` records how far it got, so a stopped run resumes where it stopped.
+    """
+
+    __tablename__ = "key_rotations"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    # The tenant of a tenant-key rotation (a platform table: not "tenant_id").
+    for_tenant_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, nullable=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default="running")
+    total: Mapped[int] = mapped_column(sa.Integer, default=0)
+    done: Mapped[int] = mapped_column(sa.Integer, default=0)
+    cursor: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

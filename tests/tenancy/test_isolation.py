@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from saas.audit.models import AuditEvent
+from saas.audit.models import AuditChainHead, AuditEvent
 from saas.auth.models import ApiToken, User
 from saas.candidates.models import Candidate, CandidateContactKey, CandidateSkill
 from saas.candidates.timeline import Interaction, InteractionRevision
@@ -19,6 +19,7 @@ from saas.crypto.keys import DataKey
 from saas.extensions import db
 from saas.hooks.models import PluginSetting
 from saas.offers.models import Offer
+from saas.privacy.models import ConsentRecord, ErasureTally, RetentionNotice
 from saas.queue.models import QueueDecision
 from saas.segments.models import SavedSegment
 from saas.tags.models import CandidateTag, Tag, TagCorrection
@@ -106,6 +107,13 @@ FACTORIES: dict[type, Callable[[TenantFixture], object]] = {
                                            action="remove", inferred_code="health"),
     SavedSegment: lambda t: SavedSegment(name=f"iso {uuid.uuid4().hex[:6]}",
                                          query="status:stalled"),
+    ConsentRecord: lambda t: ConsentRecord(candidate_id=_candidate().id, channel="email",
+                                           basis="consent", source="iso"),
+    RetentionNotice: lambda t: RetentionNotice(candidate_id=_candidate().id,
+                                               erase_on=dt.date(2026, 3, 1)),
+    ErasureTally: lambda t: ErasureTally(period="2026-01", status="stalled", reason="",
+                                         cause="request", count=1),
+    AuditChainHead: lambda t: AuditChainHead(last_seq=0, last_hash=""),
     QueueDecision: lambda t: QueueDecision(candidate_id=_candidate().id, decision="snooze",
                                            active_until=dt.date(2026, 2, 1)),
 }

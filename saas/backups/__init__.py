@@ -1,0 +1,1 @@
+"""Per-tenant backups: encrypted, integrity-checked archives, and their restore."""

@@ -1,0 +1,1 @@
+"""Privacy: consent and contact rights, retention, access and erasure requests."""
