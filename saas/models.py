@@ -8,6 +8,7 @@ from saas.audit.models import (
 )
 from saas.auth.models import ApiToken, StaffUser, User
 from saas.backups.models import BackupRecord
+from saas.campaigns.models import Campaign, CampaignEnrollment, CampaignStep
 from saas.candidates.models import Candidate, CandidateContactKey, CandidateSkill
 from saas.candidates.timeline import Interaction, InteractionRevision
 from saas.crypto.keys import DataKey, KeyRotation
@@ -15,6 +16,8 @@ from saas.hooks import jobs as hook_jobs  # noqa: F401  (registers its schedule)
 from saas.hooks.models import PluginSetting
 from saas.offers import jobs as offer_jobs  # noqa: F401  (registers the offer sweep)
 from saas.offers.models import Offer
+from saas.openings.models import ChangeEvent, Opening
+from saas.outreach.models import InboundMessage, OutboundMessage, Template, WebhookReceipt
 from saas.privacy.models import ConsentRecord, ErasureTally, RetentionNotice
 from saas.queue.models import QueueDecision
 from saas.segments.models import SavedSegment
@@ -27,17 +30,24 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "BackupRecord",
+    "Campaign",
+    "CampaignEnrollment",
+    "CampaignStep",
     "Candidate",
     "CandidateContactKey",
     "CandidateSkill",
     "CandidateTag",
+    "ChangeEvent",
     "ConsentRecord",
     "DataKey",
     "ErasureTally",
+    "InboundMessage",
     "Interaction",
     "InteractionRevision",
     "KeyRotation",
     "Offer",
+    "Opening",
+    "OutboundMessage",
     "PlatformAuditChainHead",
     "PlatformAuditEvent",
     "PluginSetting",
@@ -47,6 +57,8 @@ __all__ = [
     "StaffUser",
     "Tag",
     "TagCorrection",
+    "Template",
     "Tenant",
     "User",
+    "WebhookReceipt",
 ]

@@ -1,6 +1,22 @@
 """Plugins on pluggy: hook specs, loading, per-tenant enablement, settings."""
 
 from saas.hooks.markers import hookimpl, hookspec
-from saas.hooks.types import HealthReport, InsightResult, PluginManifest
+from saas.hooks.types import (
+    ChannelEvent,
+    HealthReport,
+    InsightResult,
+    OutgoingMessage,
+    PluginManifest,
+    SendResult,
+)
 
-__all__ = ["HealthReport", "InsightResult", "PluginManifest", "hookimpl", "hookspec"]
+__all__ = [
+    "ChannelEvent",
+    "HealthReport",
+    "InsightResult",
+    "OutgoingMessage",
+    "PluginManifest",
+    "SendResult",
+    "hookimpl",
+    "hookspec",
+]

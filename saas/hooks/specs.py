@@ -16,7 +16,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from saas.hooks.markers import hookspec
-from saas.hooks.types import HealthReport, InsightResult, PluginManifest
+from saas.hooks.types import (
+    ChannelEvent,
+    HealthReport,
+    InsightResult,
+    OutgoingMessage,
+    PluginManifest,
+    SendResult,
+)
 from saas.tenancy.models import TenantInfo
 
 
@@ -64,4 +71,36 @@ def saas_extract_insights(
     vendor refines it by answering alongside, or replaces it when the tenant
     turns ``insights_rules`` off. Optional and contained: a raise or a hang
     leaves that plugin's answer out. Must not touch the database.
+    """
+
+
+@hookspec
+def saas_channel_send(
+    tenant: TenantInfo, message: OutgoingMessage, settings: Mapping[str, Any]
+) -> SendResult | None:
+    """Deliver one message on the plugin's channel with this tenant's settings.
+
+    Called by the outbox's send job for exactly one plugin, ``channel_<code>``
+    for the message's channel (``channel_email`` sends ``email``); others are
+    not asked. Return :class:`SendResult`: ``sent`` with the provider's id,
+    ``retry`` for a transient failure (HTTP 5xx or 429, a time-out; say
+    ``retry_after`` when the provider does) or ``failed`` for a permanent one.
+    Must be safe to call twice with the same ``message.message_id`` (pass it to
+    the provider as its idempotency key where it has one). Optional and
+    contained: a raise or a hang counts as ``retry``.
+    """
+
+
+@hookspec
+def saas_channel_webhook(
+    tenant: TenantInfo, channel: str, headers: Mapping[str, str], body: bytes,
+    settings: Mapping[str, Any],
+) -> Sequence[ChannelEvent] | None:
+    """Read a provider's callback (delivery receipts, replies) into events.
+
+    Called for the one plugin ``channel_<channel>`` after Rekindle has checked
+    the webhook's signature (HMAC-SHA256 over timestamp and body, 5-minute
+    tolerance, replays refused); a plugin also checks its provider's own
+    signature when the provider signs. Return the events in the body (possibly
+    none). Optional and contained: a raise is a 400 to the caller, nothing stored.
     """

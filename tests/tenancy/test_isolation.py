@@ -13,12 +13,15 @@ from flask import Flask
 
 from saas.audit.models import AuditChainHead, AuditEvent
 from saas.auth.models import ApiToken, User
+from saas.campaigns.models import Campaign, CampaignEnrollment, CampaignStep
 from saas.candidates.models import Candidate, CandidateContactKey, CandidateSkill
 from saas.candidates.timeline import Interaction, InteractionRevision
 from saas.crypto.keys import DataKey
 from saas.extensions import db
 from saas.hooks.models import PluginSetting
 from saas.offers.models import Offer
+from saas.openings.models import ChangeEvent, Opening
+from saas.outreach.models import InboundMessage, OutboundMessage, Template, WebhookReceipt
 from saas.privacy.models import ConsentRecord, ErasureTally, RetentionNotice
 from saas.queue.models import QueueDecision
 from saas.segments.models import SavedSegment
@@ -85,6 +88,20 @@ def _offer() -> Offer:
                  respond_by=sent + dt.timedelta(days=7))
 
 
+def _campaign() -> Campaign:
+    campaign = Campaign(name=f"iso {uuid.uuid4().hex[:6]}", segment_query="")
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def _outbound() -> OutboundMessage:
+    message = OutboundMessage(candidate_id=_candidate().id, idempotency_key=uuid.uuid4().hex,
+                              channel="email", content_hash="0" * 64)
+    message.body = "Iso body"
+    return message
+
+
 # Every tenant-scoped model needs a factory here; the test below fails otherwise,
 # so a new table cannot skip its isolation test.
 FACTORIES: dict[type, Callable[[TenantFixture], object]] = {
@@ -114,6 +131,19 @@ FACTORIES: dict[type, Callable[[TenantFixture], object]] = {
     ErasureTally: lambda t: ErasureTally(period="2026-01", status="stalled", reason="",
                                          cause="request", count=1),
     AuditChainHead: lambda t: AuditChainHead(last_seq=0, last_hash=""),
+    Opening: lambda t: Opening(title="Iso opening"),
+    ChangeEvent: lambda t: ChangeEvent(kind="policy", title="Iso", occurred_on=dt.date(2026, 1, 1)),
+    Template: lambda t: Template(name=f"iso {uuid.uuid4().hex[:6]}", channel="email",
+                                 locale="en", body="Hi"),
+    OutboundMessage: lambda t: _outbound(),
+    InboundMessage: lambda t: InboundMessage(channel="email", kind="reply",
+                                             provider_event_id=uuid.uuid4().hex),
+    WebhookReceipt: lambda t: WebhookReceipt(channel="sms", signature=uuid.uuid4().hex),
+    Campaign: lambda t: Campaign(name=f"iso {uuid.uuid4().hex[:6]}", segment_query=""),
+    CampaignStep: lambda t: CampaignStep(campaign_id=_campaign().id, position=0,
+                                         template_name="iso"),
+    CampaignEnrollment: lambda t: CampaignEnrollment(campaign_id=_campaign().id,
+                                                     candidate_id=_candidate().id),
     QueueDecision: lambda t: QueueDecision(candidate_id=_candidate().id, decision="snooze",
                                            active_until=dt.date(2026, 2, 1)),
 }

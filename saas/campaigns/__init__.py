@@ -1,0 +1,1 @@
+"""Campaigns: multi-step outreach over a segment, with a holdout to measure uplift."""

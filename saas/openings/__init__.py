@@ -1,0 +1,1 @@
+"""Openings (jobs) and company change events: what changed since we last talked."""

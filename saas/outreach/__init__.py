@@ -1,0 +1,1 @@
+"""Outreach: templates, channel routing, the contact policy, the outbox and inbound messages."""
