@@ -110,6 +110,20 @@ def prepare(admin_url: str, database: str, size: int, today: dt.date) -> tuple[A
     return app, runtime_url
 
 
+def migrated_app(admin_url: str, database: str) -> Any:
+    """The app bound to the migrated benchmark database (no synthetic data made)."""
+    from flask_migrate import upgrade
+
+    from saas.app import create_app
+
+    runtime_url, owner_url = _ensure_database(admin_url, database)
+    app = create_app({"DATABASE_URL": runtime_url, "MIGRATION_DATABASE_URL": owner_url,
+                      "REDIS_URL": "", "TESTING": False})
+    with app.app_context():
+        upgrade()
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--admin-url", default=os.environ.get(
@@ -117,15 +131,27 @@ def main() -> None:
     parser.add_argument("--database", default="rekindle_bench")
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--only", choices=("talent", "outreach"), default=None,
+                        help="run one benchmark (default: both)")
+    parser.add_argument("--outreach-size", type=int, default=100_000,
+                        help="candidates in the outreach campaign")
+    parser.add_argument("--redis-url", default=os.environ.get(
+        "REKINDLE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"))
     args = parser.parse_args()
     today = dt.date.today()
-    app, runtime_url = prepare(args.admin_url, args.database, args.size, today)
+    if args.only != "outreach":
+        app, runtime_url = prepare(args.admin_url, args.database, args.size, today)
 
-    from benchmarks.figures import report, talent_memory_figures
+        from benchmarks.figures import report, talent_memory_figures
 
-    with app.app_context():
-        figures = talent_memory_figures(app, runtime_url, today, args.repeat)
-    report(figures, size=args.size)
+        with app.app_context():
+            figures = talent_memory_figures(app, runtime_url, today, args.repeat)
+        report(figures, size=args.size)
+    if args.only != "talent":
+        from benchmarks.outreach import run
+
+        run(migrated_app(args.admin_url, args.database), size=args.outreach_size,
+            redis_url=args.redis_url)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,10 @@ def app_config(database_urls: tuple[str, str], **extra: object) -> dict[str, obj
         "MASTER_KEYS": Fernet.generate_key().decode(),
         "REDIS_URL": "",
         "JOBS_QUEUE_PREFIX": f"rekindle-test-{uuid.uuid4().hex[:8]}",
+        # Every test signs in from 127.0.0.1: per-address budgets would add up across the
+        # whole suite. Tests of those limits set their own.
+        "LOGIN_LIMIT_PER_ADDRESS": "10000 per 15 minutes",
+        "API_AUTH_FAILURE_LIMIT_PER_ADDRESS": "10000 per 15 minutes",
         **extra,
     }
 

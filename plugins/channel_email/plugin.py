@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import smtplib
-import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from plugins.channel_email.inbound import read_inbound
+from plugins.channel_email.sending import open_smtp, send_email
 from plugins.channel_email.settings import EmailSettingsSchema
-from saas.hooks import HealthReport, PluginManifest, hookimpl
+from saas.hooks import (
+    ChannelEvent,
+    HealthReport,
+    OutgoingMessage,
+    PluginManifest,
+    SendResult,
+    hookimpl,
+)
 from saas.tenancy.models import TenantInfo
 
 NAME = "channel_email"
@@ -20,30 +28,11 @@ def saas_plugin_manifest() -> PluginManifest:
         name=NAME,
         title="E-mail (SMTP)",
         kind="channel",
-        version="1.0",
-        description="Sends e-mail through the tenant's SMTP server.",
+        version="1.1",
+        description="Sends e-mail through the tenant's SMTP server and reads replies and "
+        "bounces from an inbound-mail relay.",
         settings_schema=EmailSettingsSchema,
     )
-
-
-def open_smtp(settings: Mapping[str, Any]) -> smtplib.SMTP:
-    """Connect and authenticate as the settings say; the caller closes it."""
-    host, port = settings["host"], int(settings.get("port") or 587)
-    timeout = float(settings.get("timeout_seconds") or 10)
-    security = settings.get("security") or "starttls"
-    context = ssl.create_default_context()
-    smtp: smtplib.SMTP
-    if security == "tls":
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
-    smtp.ehlo()
-    if security == "starttls":
-        smtp.starttls(context=context)
-        smtp.ehlo()
-    if settings.get("username"):
-        smtp.login(settings["username"], settings.get("password") or "")
-    return smtp
 
 
 @hookimpl
@@ -57,3 +46,18 @@ def saas_plugin_health_check(tenant: TenantInfo, settings: Mapping[str, Any]) ->
     finally:
         smtp.quit()
     return HealthReport(ok=code == 250, detail=f"SMTP answered {code}", checks={"noop": True})
+
+
+@hookimpl
+def saas_channel_send(
+    tenant: TenantInfo, message: OutgoingMessage, settings: Mapping[str, Any]
+) -> SendResult:
+    return send_email(message, settings)
+
+
+@hookimpl
+def saas_channel_webhook(
+    tenant: TenantInfo, channel: str, headers: Mapping[str, str], body: bytes,
+    settings: Mapping[str, Any],
+) -> Sequence[ChannelEvent]:
+    return read_inbound(headers, body)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from plugins.providers import webhook_secret_field
+
 
 class EmailSettingsSchema(ma.Schema):
     class Meta:
@@ -32,6 +34,12 @@ class EmailSettingsSchema(ma.Schema):
                   "description": {"en": "Candidates see and reply to this address.",
                                   "zh-CN": "候选人看到并回复的地址。"}},
     )
+    sender_name = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=100),
+        metadata={"label": {"en": "Sender name", "zh-CN": "发件人名称"},
+                  "description": {"en": "Shown beside the address, e.g. Acme Talent.",
+                                  "zh-CN": "显示在地址旁，例如 Acme 人才团队。"}},
+    )
     security = fields.String(
         load_default="starttls", validate=validate.OneOf(["starttls", "tls", "none"]),
         metadata={"label": {"en": "Connection security", "zh-CN": "连接加密"},
@@ -50,6 +58,11 @@ class EmailSettingsSchema(ma.Schema):
         metadata={"secret": True, "label": {"en": "Password", "zh-CN": "密码"}},
     )
     timeout_seconds = fields.Float(
-        load_default=10.0, validate=validate.Range(min=1, max=60),
-        metadata={"label": {"en": "Time-out (seconds)", "zh-CN": "超时（秒）"}},
+        load_default=4.0, validate=validate.Range(min=1, max=60),
+        metadata={"label": {"en": "Time-out (seconds)", "zh-CN": "超时（秒）"},
+                  "description": {
+                      "en": "Keep it below the plugin time-out (5 s by default), so a slow "
+                            "server never leaves a send half done.",
+                      "zh-CN": "请低于插件超时（默认 5 秒），以免慢速服务器留下未完成的发送。"}},
     )
+    webhook_secret = webhook_secret_field()

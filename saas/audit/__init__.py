@@ -1,5 +1,5 @@
 """Audit trail."""
 
-from saas.audit.service import record
+from saas.audit.service import ActorKind, Outcome, record
 
-__all__ = ["record"]
+__all__ = ["ActorKind", "Outcome", "record"]

@@ -4,6 +4,9 @@ Events never carry personal data about candidates; ``detail`` holds codes and
 ids only. A tenant event lands in that tenant's trail; an event with no tenant
 (staff sign-in, unknown workspace) in the platform trail. Staff actions inside
 a tenant land in both.
+
+Importing this module installs, on every ORM session, the hash chain
+(``saas.audit.chain``) and the append-only guard (``saas.audit.append_only``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from typing import Any, Literal
 
 from flask import has_request_context, request
 
+from saas.audit.append_only import install_append_only_guard
+from saas.audit.chain import install_chaining
 from saas.audit.models import AuditEvent, PlatformAuditEvent
 from saas.extensions import db
 from saas.tenancy.context import current_tenant_id, tenant_context
@@ -68,3 +73,7 @@ def record(
         db.session.add(PlatformAuditEvent(**{**fields, "detail": platform_detail}))
         if commit:
             db.session.commit()
+
+
+install_chaining()
+install_append_only_guard()

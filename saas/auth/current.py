@@ -18,7 +18,7 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask_login import AnonymousUserMixin, current_user, logout_user
 
 from saas import audit
-from saas.auth import tokens
+from saas.auth import throttle, tokens
 from saas.auth.models import StaffUser, User
 from saas.extensions import db, login_manager
 from saas.tenancy.context import reset_request_scope, set_request_scope, tenant_context
@@ -65,12 +65,15 @@ def authenticate_request() -> None:
         principal = AnonymousUserMixin()
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
+            throttle.refuse_blocked_address()
             found = tokens.authenticate(header[7:])
             if found is not None:
                 tenant_id, principal, g.api_token = found
                 g._login_user = principal
                 g.scope_token = set_request_scope(tenant_id)
+                throttle.spend_token_use(g.api_token.id)
                 return
+            throttle.count_failed_authentication()
         g._login_user = principal
     else:
         principal = current_user._get_current_object()

@@ -99,7 +99,11 @@ def start_session(user: object) -> None:
 
 
 def sign_out(user: object) -> None:
+    """End the session. The auth epoch moves, so no copy of the cookie (another tab,
+    another device, a stolen one) outlives it: signing out signs out everywhere."""
     kind = getattr(user, "kind", "user")
+    if hasattr(user, "auth_epoch"):
+        user.auth_epoch += 1
     audit.record("auth.logout", actor_kind="staff" if kind == "staff" else "user",
                  actor_id=getattr(user, "id", None), tenant_id=getattr(user, "tenant_id", None))
     db.session.commit()

@@ -150,7 +150,7 @@ class CandidateById(MethodView):
         db.session.commit()
         return candidate_document(candidate)
 
-    @require_permission("candidate:write")
+    @require_permission("candidate:erase")
     @with_candidate
     @candidates_blp.response(204)
     def delete(self, candidate: Any) -> None:

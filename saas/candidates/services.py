@@ -20,14 +20,12 @@ from flask_babel import gettext as _
 from saas import audit
 from saas.auth.models import User
 from saas.candidates.contacts import contact_digests, find_owner_of, sync_contact_keys, unique
-from saas.candidates.models import Candidate, CandidateContactKey, CandidateSkill
-from saas.candidates.timeline import Interaction, InteractionRevision
-from saas.crypto.keys import destroy_keys
+from saas.candidates.models import Candidate, CandidateSkill
 from saas.extensions import db
 from saas.ids import new_id
-from saas.offers.models import Offer
-from saas.queue.models import QueueDecision
-from saas.tags.models import CandidateTag, TagCorrection
+from saas.openings.matching import refresh_match_scores
+from saas.privacy.erasure import erase_candidate
+from saas.tags.models import CandidateTag
 
 PLAIN_FIELDS = ("name", "current_company", "title", "city", "locale", "timezone", "status",
                 "contract_end_date")
@@ -178,6 +176,8 @@ def _apply_related(candidate: Candidate, changes: Mapping[str, Any],
     if "values" in changes and sorted(unique(changes["values"])) != values_of(candidate.id):
         set_manual_values(candidate.id, changes["values"], actor_id=actor_id)
         changed.append("values")
+    if changed:  # skills and values are what match scores read
+        refresh_match_scores([candidate.id])
     return changed
 
 
@@ -231,16 +231,10 @@ def delete_candidate(
     actor_kind: audit.service.ActorKind = "system",
     actor_id: uuid.UUID | None = None,
 ) -> None:
-    """Remove the candidate, every row that depends on it, and destroy its data key."""
-    candidate_id = candidate.id
-    interactions = sa.select(Interaction.id).where(Interaction.candidate_id == candidate_id)
-    db.session.execute(sa.delete(InteractionRevision).where(
-        InteractionRevision.interaction_id.in_(interactions)))
-    for model in (Interaction, CandidateTag, TagCorrection, CandidateSkill, CandidateContactKey,
-                  Offer, QueueDecision):
-        db.session.execute(sa.delete(model).where(model.candidate_id == candidate_id))
-    db.session.delete(candidate)
-    db.session.flush()
-    destroy_keys("candidate", candidate_id)
-    audit.record("candidate.deleted", actor_kind=actor_kind, actor_id=actor_id,
-                 target_kind="candidate", target_id=candidate_id)
+    """Remove the candidate for good: the same erasure as an erasure request.
+
+    One code path for every way a person leaves (see :mod:`saas.privacy.erasure`):
+    every row about them, their data key destroyed, an identity-free tally, audited
+    ``candidate.erased``; refused (``UnderLegalHold``) while a legal hold is set.
+    """
+    erase_candidate(candidate, cause="request", actor_kind=actor_kind, actor_id=actor_id)

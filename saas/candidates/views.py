@@ -184,7 +184,7 @@ def edit(candidate_id: uuid.UUID) -> ResponseReturnValue:
 
 
 @bp.route("/<uuid:candidate_id>/delete", methods=["GET", "POST"])
-@require_permission("candidate:write")
+@require_permission("candidate:erase")
 def delete(candidate_id: uuid.UUID) -> ResponseReturnValue:
     """A confirmation page (works without JavaScript), then the deletion on POST."""
     candidate = _candidate_or_404(candidate_id)

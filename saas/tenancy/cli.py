@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from saas import audit
 from saas.auth.models import StaffUser
 from saas.auth.passwords import PasswordPolicyError, hash_password
+from saas.backups.cli import backup_command, restore_command
 from saas.extensions import db
 from saas.tenancy.manifests import ManifestError, apply_manifests
 from saas.tenancy.models import Tenant
@@ -20,6 +21,10 @@ from saas.tenancy.models import Tenant
 @click.group("tenants")
 def tenants_cli() -> None:
     """Create, update and list tenants."""
+
+
+tenants_cli.add_command(backup_command)
+tenants_cli.add_command(restore_command)
 
 
 @tenants_cli.command("apply")

@@ -47,6 +47,11 @@ class PolicySchema(ma.Schema):
         fields.String(validate=validate.OneOf(CHANNELS)),
         load_default=lambda: ["wechat", "email", "sms", "linkedin"],
     )
+    # Erase candidates this many months after the last active contact; absent: off.
+    retention_months = fields.Integer(
+        load_default=None, strict=True, validate=validate.Range(min=1, max=240, error=(
+            "Must be a whole number of months from 1 to 240 (leave it out for no retention)."))
+    )
 
     @validates("quiet_hours")
     def check_quiet_hours(self, value: str, **_: Any) -> None:

@@ -23,6 +23,7 @@ DEFAULT_POLICY: dict[str, Any] = {
     "quiet_hours": "21:00-09:00",
     "recontact_after_days": 30,
     "channel_order": ["wechat", "email", "sms", "linkedin"],
+    "retention_months": None,  # off until the tenant sets it
 }
 
 

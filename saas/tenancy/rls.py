@@ -61,6 +61,12 @@ def grant_runtime_role_sql(role: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
+        # The audit trails are append-only (saas/audit/append_only.py).
+        f"""DO $$ BEGIN
+            IF to_regclass('public.audit_events') IS NOT NULL THEN
+                REVOKE UPDATE, DELETE ON audit_events, platform_audit_events FROM {role};
+            END IF;
+        END $$""",
     ]
 
 

@@ -218,7 +218,9 @@ def test_delete_removes_dependents_and_destroys_the_key(
     edited = client.patch(f"{url}/interactions/{added.get_json()['id']}",
                           headers=tenant_a.headers(), json={"summary": "改过"})
     assert edited.status_code == 200
-    assert client.delete(url, headers=tenant_a.headers("recruiter")).status_code == 204
+    # Deleting a person is an erasure: tenant admins only (candidate:erase).
+    assert client.delete(url, headers=tenant_a.headers("recruiter")).status_code == 403
+    assert client.delete(url, headers=tenant_a.headers()).status_code == 204
     assert client.get(url, headers=tenant_a.headers()).status_code == 404
     from saas.candidates.timeline import Interaction, InteractionRevision
 
@@ -230,6 +232,6 @@ def test_delete_removes_dependents_and_destroys_the_key(
             DataKey.owner_kind == "candidate")).all()
         assert keys and all(k.wrapped_key is None and k.destroyed_at for k in keys)
         assert db.session.scalars(sa.select(AuditEvent).where(
-            AuditEvent.action == "candidate.deleted")).one().target_id == body["id"]
+            AuditEvent.action == "candidate.erased")).one().target_id == body["id"]
     # The freed email can be used again.
     create(app, tenant_a, {"name": "张伟", "emails": ZHANG["emails"]})

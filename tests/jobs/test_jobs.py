@@ -104,5 +104,8 @@ def test_jobs_through_redis_and_a_real_worker(
         now = dt.datetime(2030, 1, 1, 12, 30, tzinfo=dt.UTC)
         first = enqueue_due(now)
         assert any(str(tenant.id) in ident for ident in first)
-        assert enqueue_due(now + dt.timedelta(minutes=5)) == []  # same hourly slot
+        again = enqueue_due(now + dt.timedelta(minutes=5))
+        # The hourly health check is not due again in the same slot (jobs that run
+        # every minute, like the outbox sweeper, are).
+        assert not [i for i in again if i.startswith("periodic-plugin-health-")]
         get_queue().empty()

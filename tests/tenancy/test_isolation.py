@@ -130,7 +130,9 @@ FACTORIES: dict[type, Callable[[TenantFixture], object]] = {
                                                erase_on=dt.date(2026, 3, 1)),
     ErasureTally: lambda t: ErasureTally(period="2026-01", status="stalled", reason="",
                                          cause="request", count=1),
-    AuditChainHead: lambda t: AuditChainHead(last_seq=0, last_hash=""),
+    # One head per tenant, made by the first audit event: the existing one is the row.
+    AuditChainHead: lambda t: db.session.scalars(sa.select(AuditChainHead)).first()
+    or AuditChainHead(last_seq=0, last_hash=""),
     Opening: lambda t: Opening(title="Iso opening"),
     ChangeEvent: lambda t: ChangeEvent(kind="policy", title="Iso", occurred_on=dt.date(2026, 1, 1)),
     Template: lambda t: Template(name=f"iso {uuid.uuid4().hex[:6]}", channel="email",
@@ -272,6 +274,16 @@ def _object_ids(app: Flask, owner: TenantFixture) -> dict[str, str]:
         return str(response.get_json()["id"])
 
     candidate_id = made("/api/v1/candidates", {"name": "Iso Candidate"})
+    with app.app_context(), tenant_context(owner.id):
+        message = _outbound()
+        db.session.add(message)
+        db.session.flush()
+        message_id = str(message.id)
+        db.session.commit()
+    template_name = f"iso {uuid.uuid4().hex[:6]}"
+    template_id = made("/api/v1/templates", {
+        "name": template_name, "channel": "email", "locale": "en",
+        "subject": "Hello", "body": "Hello {{ candidate.name }}"})
     tag_code = f"iso-{uuid.uuid4().hex[:6]}"
     tag_id = made("/api/v1/tags", {"code": tag_code, "label": "Iso"})
     return {
@@ -286,6 +298,14 @@ def _object_ids(app: Flask, owner: TenantFixture) -> dict[str, str]:
         "segment_id": made("/api/v1/segments", {"name": f"iso {uuid.uuid4().hex[:6]}",
                                                 "query": ""}),
         "tag_id": tag_id,
+        "message_id": message_id,
+        "opening_id": made("/api/v1/openings", {"title": "Iso lead"}),
+        "event_id": made("/api/v1/change-events", {
+            "kind": "award", "title": "Iso award", "occurred_on": "2026-03-01"}),
+        "template_id": template_id,
+        "campaign_id": made("/api/v1/campaigns", {
+            "name": f"iso {uuid.uuid4().hex[:6]}",
+            "steps": [{"delay_days": 0, "template_name": template_name}]}),
         "candidate_tag_id": made(f"/api/v1/candidates/{candidate_id}/tags",
                                  {"tag": tag_code}),
     }
