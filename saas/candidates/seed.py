@@ -3,7 +3,8 @@
 One JSON object per line: the candidate's profile as in the API, plus
 ``owner_email``, ``contract_end_in_days``, ``status``, ``interactions`` (each
 with ``days_ago`` instead of a time) and ``offer`` (``sent_days_ago``,
-``respond_within_days``). Dates are relative to the day of loading, so demo
+``respond_within_days``) and ``consents`` (``channel``, ``basis``, ``source``,
+``days_ago``). Dates are relative to the day of loading, so demo
 data stays alive. Everything goes through the same services as the API: contact
 points are encrypted and indexed, every note runs the insight extractor, an
 overdue offer stalls with its reason. All lines are checked before anything is
@@ -29,9 +30,12 @@ from saas.candidates.schemas import CandidateSchema, InteractionWriteSchema
 from saas.candidates.services import DuplicateCandidate, create_candidate, update_candidate
 from saas.extensions import db
 from saas.offers.services import create_offer
+from saas.privacy.consent import record_consent
+from saas.privacy.models import BASES, CONSENT_CHANNELS
 from saas.timeutil import utcnow
 
-EXTRA_KEYS = ("owner_email", "contract_end_in_days", "status", "interactions", "offer")
+EXTRA_KEYS = ("owner_email", "contract_end_in_days", "status", "interactions", "offer",
+              "consents")
 
 
 class SeedError(ValueError):
@@ -57,6 +61,18 @@ class _Entry:
     status: str | None
     interactions: list[dict[str, Any]]
     offer: dict[str, int] | None
+    consents: list[dict[str, Any]]
+
+
+def _consent_problem(consents: Any) -> str | None:
+    if not isinstance(consents, list):
+        return "a list is expected"
+    for item in consents:
+        if not isinstance(item, dict) or item.get("channel") not in CONSENT_CHANNELS \
+                or item.get("basis") not in BASES:
+            return f"each needs a channel of {', '.join(CONSENT_CHANNELS)} " \
+                   f"and a basis of {', '.join(BASES)}"
+    return None
 
 
 def _parse(path: Path, now: dt.datetime) -> list[_Entry]:
@@ -94,8 +110,12 @@ def _parse(path: Path, now: dt.datetime) -> list[_Entry]:
         except (KeyError, TypeError, ValueError) as exc:
             problems.append(f"{where}: interactions: each needs days_ago ({exc})")
             continue
+        consent_problem = _consent_problem(extras.get("consents", []))
+        if consent_problem:
+            problems.append(f"{where}: consents: {consent_problem}")
+            continue
         entries.append(_Entry(number, profile, extras.get("owner_email"), extras.get("status"),
-                              interactions, extras.get("offer")))
+                              interactions, extras.get("offer"), extras.get("consents", [])))
     if problems:
         raise SeedError(problems)
     return entries
@@ -124,6 +144,10 @@ def load_seed_file(path: str | Path, *, now: dt.datetime | None = None) -> SeedR
         for item in sorted(entry.interactions, key=lambda i: i["occurred_at"]):
             add_interaction(candidate, item)
             result.interactions += 1
+        for consent in entry.consents:
+            record_consent(candidate, channel=consent["channel"], basis=consent["basis"],
+                           source=consent.get("source", "demo data"),
+                           given_at=now - dt.timedelta(days=int(consent.get("days_ago", 0))))
         if entry.offer:
             sent = now - dt.timedelta(days=int(entry.offer["sent_days_ago"]))
             respond_by = sent + dt.timedelta(days=int(entry.offer["respond_within_days"]))

@@ -53,7 +53,8 @@ def test_a_bad_line_names_file_line_and_field_and_loads_nothing(
         '{"name": "李雷", "emails": ["li.lei@example.cn"]}\n'
         '{"name": "韩梅梅", "phones": ["12"]}\n'
         'not json\n'
-        '{"name": "Lucy", "interactions": [{"summary": "hi"}]}\n',
+        '{"name": "Lucy", "interactions": [{"summary": "hi"}]}\n'
+        '{"name": "Lily", "consents": [{"channel": "fax", "basis": "consent"}]}\n',
         encoding="utf-8",
     )
     with app.app_context(), tenant_context(tenant_a.id):
@@ -63,6 +64,7 @@ def test_a_bad_line_names_file_line_and_field_and_loads_nothing(
         assert any(p.startswith(f"{bad}:2: phones[0]:") for p in problems), problems
         assert any(p.startswith(f"{bad}:3: not JSON") for p in problems), problems
         assert any(p.startswith(f"{bad}:4: interactions") for p in problems), problems
+        assert any(p.startswith(f"{bad}:5: consents") for p in problems), problems
         bad.write_text('{"name": "Lily", "owner_email": "nobody@example.com"}\n',
                        encoding="utf-8")
         with pytest.raises(SeedError) as caught:
