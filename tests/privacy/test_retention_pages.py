@@ -48,7 +48,7 @@ def test_admin_sets_and_turns_off_retention(
     assert _policy(app, tenant_a)["retention_months"] is None
     with app.app_context(), tenant_context(tenant_a.id):
         changes = db.session.scalars(sa.select(AuditEvent).where(
-            AuditEvent.action == "settings.changed")).all()
+            AuditEvent.action == "settings.changed").order_by(AuditEvent.seq)).all()
     assert [(e.detail["from"], e.detail["to"]) for e in changes] == [(None, 24), (24, None)]
 
 
