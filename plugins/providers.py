@@ -16,12 +16,13 @@ import hashlib
 import hmac
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from saas.hooks import SendResult
+from saas.hooks import HealthReport, SendResult
 from saas.net import (
     AllowedHostError,
     OutboundClient,
@@ -244,3 +245,32 @@ def parse_time(value: Any) -> datetime.datetime | None:
     except ValueError:
         raise ValueError(f"not a time: {str(value)[:40]!r}") from None
     return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)
+
+
+@dataclass(frozen=True)
+class HealthTexts:
+    """A provider's health-check sentences, translated by the caller (whole sentences,
+    so each language words them its own way)."""
+
+    unreachable: Callable[[str], str]  # given the error
+    refused: Callable[[], str]
+    answered: Callable[[int], str]  # given the HTTP status
+    accepted: Callable[[], str]
+
+
+def http_health_check(plugin: str, settings: Mapping[str, Any], path: str,
+                      headers: Mapping[str, str], texts: HealthTexts) -> HealthReport:
+    """GET ``path`` on the provider with the tenant's credentials and say what happened."""
+    try:
+        response = client(plugin, settings).get(
+            endpoint(settings, path), headers=dict(headers), timeout=timeout_of(settings))
+    except OutboundError as exc:
+        return HealthReport(ok=False, detail=texts.unreachable(str(exc)))
+    if response.status in (401, 403):
+        return HealthReport(ok=False, detail=texts.refused(),
+                            checks={"reachable": True, "authenticated": False})
+    if response.status != 200:
+        return HealthReport(ok=False, detail=texts.answered(response.status),
+                            checks={"reachable": True})
+    return HealthReport(ok=True, detail=texts.accepted(),
+                        checks={"reachable": True, "authenticated": True})

@@ -58,24 +58,18 @@ def _headers(settings: Mapping[str, Any]) -> dict[str, str]:
             "Accept": "application/json"}
 
 
+HEALTH_TEXTS = providers.HealthTexts(
+    unreachable=lambda error: _("cannot reach the messaging API: %(error)s", error=error),
+    refused=lambda: _("the messaging API refused the access token"),
+    answered=lambda status: _("the messaging API answered %(status)d", status=status),
+    accepted=lambda: _("the messaging API accepted the access token"),
+)
+
+
 @hookimpl
 def saas_plugin_health_check(tenant: TenantInfo, settings: Mapping[str, Any]) -> HealthReport:
-    try:
-        response = providers.client(NAME, settings).get(
-            providers.endpoint(settings, "/v2/me"), headers=_headers(settings),
-            timeout=providers.timeout_of(settings))
-    except OutboundError as exc:
-        return HealthReport(ok=False, detail=_("cannot reach the messaging API: %(error)s",
-                                               error=str(exc)))
-    if response.status in (401, 403):
-        return HealthReport(ok=False, detail=_("the messaging API refused the access token"),
-                            checks={"reachable": True, "authenticated": False})
-    if response.status != 200:
-        return HealthReport(ok=False, detail=_("the messaging API answered %(status)d",
-                                               status=response.status),
-                            checks={"reachable": True})
-    return HealthReport(ok=True, detail=_("the messaging API accepted the access token"),
-                        checks={"reachable": True, "authenticated": True})
+    return providers.http_health_check(NAME, settings, "/v2/me", _headers(settings),
+                                       HEALTH_TEXTS)
 
 
 @hookimpl

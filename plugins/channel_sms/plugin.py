@@ -66,24 +66,18 @@ def e164(number: str) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+HEALTH_TEXTS = providers.HealthTexts(
+    unreachable=lambda error: _("cannot reach the SMS provider: %(error)s", error=error),
+    refused=lambda: _("the SMS provider refused the API key"),
+    answered=lambda status: _("the SMS provider answered %(status)d", status=status),
+    accepted=lambda: _("the SMS provider accepted the API key"),
+)
+
+
 @hookimpl
 def saas_plugin_health_check(tenant: TenantInfo, settings: Mapping[str, Any]) -> HealthReport:
-    try:
-        response = providers.client(NAME, settings).get(
-            providers.endpoint(settings, "/v1/account"), headers=_headers(settings),
-            timeout=providers.timeout_of(settings))
-    except OutboundError as exc:
-        return HealthReport(ok=False, detail=_("cannot reach the SMS provider: %(error)s",
-                                               error=str(exc)))
-    if response.status in (401, 403):
-        return HealthReport(ok=False, detail=_("the SMS provider refused the API key"),
-                            checks={"reachable": True, "authenticated": False})
-    if response.status != 200:
-        return HealthReport(ok=False, detail=_("the SMS provider answered %(status)d",
-                                               status=response.status),
-                            checks={"reachable": True})
-    return HealthReport(ok=True, detail=_("the SMS provider accepted the API key"),
-                        checks={"reachable": True, "authenticated": True})
+    return providers.http_health_check(NAME, settings, "/v1/account", _headers(settings),
+                                       HEALTH_TEXTS)
 
 
 @hookimpl
