@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, NoReturn, TypeVar
 
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from saas.api.lookup import found_first
 from saas.api.pagination import paginate
 from saas.auth.current import actor, require_permission
 from saas.extensions import db
@@ -50,15 +50,7 @@ def _offer_or_404(offer_id: uuid.UUID) -> Offer:
     return offer  # type: ignore[return-value]
 
 
-def known_offer(view: F) -> F:
-    """Another tenant's (or no) offer is a 404 before the body is even read."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        _offer_or_404(kwargs["offer_id"])
-        return view(*args, **kwargs)
-
-    return cast(F, wrapped)
+known_offer = found_first(_offer_or_404, "offer_id")
 
 
 @offers_blp.route("")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from saas.api.lookup import found_first
 from saas.api.pagination import PageArgsSchema, paginate
 from saas.auth.current import require_permission
 from saas.extensions import db
@@ -64,23 +63,6 @@ def _event_or_404(event_id: uuid.UUID) -> ChangeEvent:
     if event is None:
         abort(404)
     return event  # type: ignore[return-value]
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _found_first(lookup: Callable[[uuid.UUID], object], param: str) -> Callable[[F], F]:
-    """Look the object up before the body is read: another tenant's id is a 404, not a 422."""
-
-    def decorate(view: F) -> F:
-        @functools.wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            lookup(kwargs[param])
-            return view(*args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorate
 
 
 def subject_of_opening(opening: Opening) -> Subject:
@@ -159,7 +141,7 @@ class OpeningById(MethodView):
         return _opening_or_404(opening_id)
 
     @require_permission("opening:write")
-    @_found_first(_opening_or_404, "opening_id")
+    @found_first(_opening_or_404, "opening_id")
     @openings_blp.arguments(schemas.OpeningPatchSchema)
     @openings_blp.response(200, schemas.OpeningSchema)
     def patch(self, data: dict[str, Any], opening_id: uuid.UUID) -> Opening:
@@ -195,7 +177,7 @@ class OpeningAudience(MethodView):
 @openings_blp.route("/<uuid:opening_id>/audience/segment")
 class OpeningAudienceSegment(MethodView):
     @require_permission("segment:write")
-    @_found_first(_opening_or_404, "opening_id")
+    @found_first(_opening_or_404, "opening_id")
     @openings_blp.arguments(schemas.SaveAudienceSchema)
     @openings_blp.response(201, SegmentSchema)
     def post(self, data: dict[str, Any], opening_id: uuid.UUID) -> SavedSegment:
@@ -237,7 +219,7 @@ class ChangeEventById(MethodView):
         return _event_or_404(event_id)
 
     @require_permission("event:write")
-    @_found_first(_event_or_404, "event_id")
+    @found_first(_event_or_404, "event_id")
     @events_blp.arguments(schemas.ChangeEventPatchSchema)
     @events_blp.response(200, schemas.ChangeEventSchema)
     def patch(self, data: dict[str, Any], event_id: uuid.UUID) -> ChangeEvent:
@@ -272,7 +254,7 @@ class ChangeEventAudience(MethodView):
 @events_blp.route("/<uuid:event_id>/audience/segment")
 class ChangeEventAudienceSegment(MethodView):
     @require_permission("segment:write")
-    @_found_first(_event_or_404, "event_id")
+    @found_first(_event_or_404, "event_id")
     @events_blp.arguments(schemas.SaveAudienceSchema)
     @events_blp.response(201, SegmentSchema)
     def post(self, data: dict[str, Any], event_id: uuid.UUID) -> SavedSegment:

@@ -20,6 +20,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
 from saas.auth.current import actor, require_permission
+from saas.candidates.api import with_candidate
 from saas.candidates.services import get_candidate
 from saas.extensions import db
 from saas.privacy.access import archive_filename, export_candidate
@@ -65,21 +66,10 @@ def _with_candidate_or_erased(view: F) -> F:
     return cast(F, wrapped)
 
 
-def _with_candidate(view: F) -> F:
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        candidate = get_candidate(kwargs.pop("candidate_id"))
-        if candidate is None:
-            abort(404)
-        return view(*args, candidate=candidate, **kwargs)
-
-    return cast(F, wrapped)
-
-
 @privacy_requests_blp.route("/<uuid:candidate_id>/access-export")
 class AccessExport(MethodView):
     @require_permission("candidate:export")
-    @_with_candidate
+    @with_candidate
     @export_limit
     @privacy_requests_blp.response(200, content_type="application/zip", description=(
         "A ZIP with candidate.json and candidate.html: everything held about the person"))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
+from saas.api.lookup import found_first
 from saas.auth.current import actor, require_permission
 from saas.candidates.models import Candidate
 from saas.candidates.services import get_candidate
@@ -48,15 +48,7 @@ def _candidate_or_404(candidate_id: uuid.UUID) -> Candidate:
     return candidate  # type: ignore[return-value]
 
 
-def known_candidate(view: F) -> F:
-    """Another tenant's (or no) candidate is a 404 before the body is even read."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        _candidate_or_404(kwargs["candidate_id"])
-        return view(*args, **kwargs)
-
-    return cast(F, wrapped)
+known_candidate = found_first(_candidate_or_404, "candidate_id")
 
 
 def _decision_out(decision: QueueDecision) -> dict[str, Any]:

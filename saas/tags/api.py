@@ -4,7 +4,6 @@ tagging a segment, and the extractor's measured accuracy."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 import zoneinfo
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
 from saas import audit
+from saas.api.lookup import found_first
 from saas.auth.current import actor, require_permission
 from saas.candidates.models import Candidate
 from saas.extensions import db
@@ -79,16 +79,7 @@ def _candidate(candidate_id: uuid.UUID) -> Candidate:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def candidate_first(view: F) -> F:
-    """404 for an unknown candidate before the body is read (another tenant's id
-    must be *not found*, never a validation error about the payload)."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        _candidate(kwargs["candidate_id"])
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+candidate_first = found_first(_candidate, "candidate_id")
 
 
 def _candidate_tag(candidate: Candidate, tag_id: uuid.UUID) -> CandidateTag:
