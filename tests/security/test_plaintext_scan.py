@@ -205,5 +205,6 @@ def _file_leaks(url: str) -> list[tuple[str, str]]:
         if part.exists():
             raw = part.read_bytes().lower()
             leaks.extend((part.name, label) for label, value in SECRETS.items()
-                         if value.lower().encode() in raw)
+                         if (re.search(rb"(?<![0-9a-z])" + value.encode() + rb"(?![0-9a-z])", raw)
+                             if value.isdigit() else value.lower().encode() in raw))
     return leaks
