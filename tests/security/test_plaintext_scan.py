@@ -41,8 +41,8 @@ SECRETS = {
     "linkedin url": "linkedin.com/in/scan-q7zk-person",
     "birthday": "1986-07-23",
     "career goal": "Run a robotics lab Q7ZK-GOAL in Suzhou",
-    "expected salary": "987654",
-    "current salary": "876543",
+    "expected salary": "1987654",
+    "current salary": "1876543",
     "summary": "Q7ZK-SUMMARY wants a shorter commute and a bigger team",
     "edited summary": "Q7ZK-EDITED wants remote days",
     "quote": "Q7ZK-QUOTE I would come back for the right lead role",
@@ -161,7 +161,8 @@ def _postgresql_cells(owner_url: str) -> Iterator[tuple[str, str, str]]:
 
 def _leaks(text: str) -> list[str]:
     """Labels of the secrets in ``text``. An all-digit secret (an amount) counts only as a
-    number of its own: six digits turn up by chance inside the suite's many hex digests."""
+    number of its own: digits turn up by chance inside hex digests, and six-digit runs are
+    every timestamp's microseconds, so the amounts have seven digits."""
     lowered = text.lower()
     return [label for label, value in SECRETS.items()
             if (re.search(rf"(?<![0-9a-z]){value}(?![0-9a-z])", lowered) if value.isdigit()
