@@ -2,13 +2,19 @@
 
 A fresh synthetic tenant per run (``bench-outreach-…``): N candidates with phones
 sealed under their own keys (keys made in bulk, phones sealed in Python in
-batches), SMS consent, the ``channel_sms`` plugin pointed at the SMS stand-in
-running in its own process (``benchmarks.standin_sms``), one SMS template. Two RQ
+batches), SMS consent, a last conversation on their timeline (summary sealed
+under their key) and the value ``flexibility``; one published change event that
+speaks to it; the ``channel_sms`` plugin pointed at the SMS stand-in running in
+its own process (``benchmarks.standin_sms``); one SMS template that, like a real
+one, names the candidate, remembers the last conversation and tells the change —
+so every message reads the candidate's timeline, values and the company's
+changes. Two RQ
 workers (``flask --app wsgi worker``) on a queue prefix of their own. Then:
 
 - **campaign**: launch (enrolment in batches) → the step runner (render → routing
   → policy → outbox, 500 enrollments per batch, one send job per batch) → the send
-  job (claim → plugin → HTTP to the stand-in → ``sent`` + timeline). Measured from
+  job (claim → plugin's batch send → one HTTP request to the stand-in → ``sent`` +
+  timeline). Measured from
   the launch to the last ``sent_at``; every message must be sent.
 - **RQ no-op**: 20,000 jobs that do nothing, drained by the same two workers.
 
@@ -36,7 +42,11 @@ from saas.extensions import db
 from saas.ids import new_id
 from saas.tenancy.context import tenant_context
 
-TEMPLATE_BODY = "{{ candidate.name }}您好，好久不见，最近我们有一些新的机会想和您聊聊。回复T退订"
+TEMPLATE_BODY = (
+    "{{ candidate.name }}您好，{{ last_conversation.date | ago }}"
+    "您提到{{ last_conversation.summary }}。"
+    "{% if changes %}想告诉您：{{ changes[0].text }}。{% endif %}方便再聊聊吗？回复T退订")
+SUMMARY = "手上的项目要收尾"
 GENERATE_BATCH = 2000
 NOOP_JOBS = 20_000
 
@@ -83,6 +93,7 @@ def _make_tenant(base_url: str, api_key: str) -> tuple[uuid.UUID, uuid.UUID]:
     from saas.auth.users import create_user
     from saas.crypto.keys import active_key
     from saas.hooks.settings import configure_plugin
+    from saas.openings.models import ChangeEvent
     from saas.outreach.models import Template
     from saas.tenancy.models import Tenant
 
@@ -100,17 +111,26 @@ def _make_tenant(base_url: str, api_key: str) -> tuple[uuid.UUID, uuid.UUID]:
             "base_url": base_url, "api_key": api_key, "allowed_hosts": "127.0.0.1"})
         db.session.add(Template(name="bench-hello", channel="sms", locale="zh-CN",
                                 body=TEMPLATE_BODY, purpose="company_news"))
+        db.session.add(ChangeEvent(
+            kind="policy", title="Remote days", values=["flexibility"],
+            texts={"zh-CN": "研发团队现在每周可以远程办公两天"},
+            occurred_on=dt.date.today() - dt.timedelta(days=20),
+            published_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=20)))
         db.session.commit()
         return tenant.id, user.id
 
 
 def _generate_candidates(tenant_id: uuid.UUID, size: int) -> None:
-    """``size`` candidates with a phone under their own key and SMS consent, in batches."""
+    """``size`` candidates with a phone under their own key, SMS consent, a last
+    conversation and a value, in batches."""
     from saas.candidates.models import Candidate
+    from saas.candidates.timeline import Interaction
     from saas.crypto.keys import create_key
     from saas.privacy.models import ConsentRecord
+    from saas.tags.models import CandidateTag
 
     given = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    talked = dt.datetime.now(dt.UTC) - dt.timedelta(days=95)
     with tenant_context(tenant_id):
         for start in range(0, size, GENERATE_BATCH):
             markers = db.session.info.setdefault("rekindle_active_keys", {})
@@ -125,6 +145,13 @@ def _generate_candidates(tenant_id: uuid.UUID, size: int) -> None:
                 db.session.add(ConsentRecord(id=new_id(), candidate_id=candidate.id,
                                              channel="sms", basis="consent",
                                              source="benchmark", given_at=given))
+                talk = Interaction(id=new_id(), tenant_id=tenant_id, candidate_id=candidate.id,
+                                   occurred_at=talked, channel="phone", direction="inbound",
+                                   version=1)
+                talk.summary = SUMMARY
+                db.session.add(talk)
+                db.session.add(CandidateTag(id=new_id(), candidate_id=candidate.id,
+                                            dimension="value", code="flexibility"))
             db.session.commit()
             db.session.expunge_all()
             db.session.info.clear()

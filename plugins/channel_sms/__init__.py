@@ -2,6 +2,7 @@
 
 from plugins.channel_sms.plugin import (
     saas_channel_send,
+    saas_channel_send_batch,
     saas_channel_webhook,
     saas_plugin_health_check,
     saas_plugin_manifest,
@@ -9,6 +10,7 @@ from plugins.channel_sms.plugin import (
 
 __all__ = [
     "saas_channel_send",
+    "saas_channel_send_batch",
     "saas_channel_webhook",
     "saas_plugin_health_check",
     "saas_plugin_manifest",

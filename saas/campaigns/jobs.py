@@ -14,7 +14,7 @@ from saas.extensions import db
 from saas.ids import new_id
 from saas.jobs import enqueue, periodic
 from saas.outreach.outbox import dispatch_messages
-from saas.outreach.sending import deliver
+from saas.outreach.sending import deliver_many
 from saas.timeutil import utcnow
 
 # Runner jobs started at launch: each claims its own batches (SKIP LOCKED), so
@@ -23,12 +23,15 @@ LAUNCH_FANOUT = 2
 
 
 def send_messages(tenant_id: uuid.UUID, message_ids: list[str]) -> int:
-    """Send a batch of outbound messages, one after the other; how many were sent.
+    """Send a batch of outbound messages together; how many were sent.
 
-    Each goes through :func:`saas.outreach.sending.deliver` (claim, plugin, record),
-    so a message already taken or sent is skipped: a re-run never sends twice.
+    :func:`saas.outreach.sending.deliver_many` claims them in one statement, hands
+    them to the channel's plugin (in batches when it can take them) and records
+    every fate, so a message already taken or sent is skipped: a re-run never
+    sends twice.
     """
-    return sum(deliver(uuid.UUID(ident)) == "sent" for ident in message_ids)
+    fates = deliver_many([uuid.UUID(ident) for ident in message_ids])
+    return sum(fate == "sent" for fate in fates.values())
 
 
 def advance_campaign(tenant_id: uuid.UUID, campaign_id: str, now: str | None = None) -> int:

@@ -1,13 +1,14 @@
 """The step runner: advance a running campaign's due enrollments, a batch at a time.
 
-For each ``active`` enrollment whose ``next_step_at`` has come, the step's message
-goes through the outbox (:func:`saas.outreach.outbox.queue_message`: render, route,
-policy, one row) with the idempotency key ``campaign:<campaign>:<candidate>:<step>``,
-so a re-run — a retried job, a second worker — finds the message already written and
-never sends twice. The enrollment then moves to its next step (due after that step's
-delay) or ``finished``. A send the policy blocks is written ``blocked`` by the outbox;
-a candidate no channel can reach (:class:`OutreachRefused`) gets no row and the code is
-counted in one ``campaign.refused`` audit event per batch. Neither stops the runner.
+For each ``active`` enrollment whose ``next_step_at`` has come, the step's message goes
+through the outbox (:func:`saas.outreach.outbox.queue_messages`: render, route, policy,
+one row each; the facts about the whole batch are read once) with the idempotency key
+``campaign:<campaign>:<candidate>:<step>``, so a re-run — a retried job, a second worker
+— finds the message already written and never sends twice. The enrollment then moves to
+its next step (due after that step's delay) or ``finished``. A send the policy blocks is
+written ``blocked`` by the outbox; a candidate no channel can reach
+(:class:`OutreachRefused`) gets no row and the code is counted in one
+``campaign.refused`` audit event per batch. Neither stops the runner.
 
 Two workers at once: each batch is claimed with ``SELECT … FOR UPDATE SKIP LOCKED``
 on PostgreSQL (SQLite has one writer anyway), so workers take different enrollments.
@@ -31,7 +32,12 @@ from saas.campaigns.service import steps_of, template_named
 from saas.candidates.models import Candidate
 from saas.extensions import db
 from saas.outreach.models import OutboundMessage, Template
-from saas.outreach.outbox import IdempotencyConflict, OutreachRefused, queue_message
+from saas.outreach.outbox import (
+    IdempotencyConflict,
+    MessageRequest,
+    OutreachRefused,
+    queue_messages,
+)
 
 BATCH = 500
 
@@ -90,6 +96,7 @@ def run_batch(campaign: Campaign, now: dt.datetime, size: int = BATCH) -> BatchO
         return outcome
     candidates = {c.id: c for c in db.session.scalars(sa.select(Candidate).where(
         Candidate.id.in_([e.candidate_id for e in batch])))}
+    requests: list[MessageRequest] = []
     for enrollment in batch:
         position = enrollment.next_position
         template = templates.get(position)
@@ -97,24 +104,25 @@ def run_batch(campaign: Campaign, now: dt.datetime, size: int = BATCH) -> BatchO
         if template is None or candidate is None:
             outcome.refused[position, "no_template" if candidate else "no_candidate"] += 1
         else:
-            try:
-                message = queue_message(
-                    candidate, template, sender=None, channel=steps[position].channel,
-                    campaign_id=campaign.id, step=position, now=now, dispatch=False,
-                    idempotency_key=step_key(campaign.id, candidate.id, position),
-                    actor_kind="system")
-            except OutreachRefused as exc:
-                outcome.refused[position, exc.code] += 1
-            except IdempotencyConflict:
-                outcome.refused[position, "idempotency_key_reused"] += 1
-            else:
-                outcome.states[message.state] += 1
-                if message.state == "queued":
-                    outcome.to_send.append(message.id)
-                elif message.state == "scheduled":
-                    outcome.scheduled.append(message)
+            requests.append(MessageRequest(
+                candidate, template, step_key(campaign.id, candidate.id, position),
+                channel=steps[position].channel, step=position))
         _move_on(enrollment, steps, now)
         outcome.advanced += 1
+    results = queue_messages(requests, sender=None, campaign_id=campaign.id, now=now,
+                             actor_kind="system")
+    for request, result in zip(requests, results, strict=True):
+        position = request.step or 0
+        if isinstance(result, OutreachRefused):
+            outcome.refused[position, result.code] += 1
+        elif isinstance(result, IdempotencyConflict):
+            outcome.refused[position, "idempotency_key_reused"] += 1
+        else:
+            outcome.states[result.state] += 1
+            if result.state == "queued":
+                outcome.to_send.append(result.id)
+            elif result.state == "scheduled":
+                outcome.scheduled.append(result)
     if outcome.refused:
         audit.record("campaign.refused", actor_kind="system", target_kind="campaign",
                      target_id=campaign.id, detail={"refused": [

@@ -13,6 +13,7 @@ so erasing a candidate makes every copy of their data unreadable.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -28,6 +29,7 @@ from saas.ids import new_id
 from saas.tenancy.context import require_tenant_id
 
 FORMAT_VERSION = b"\x01"
+_OPENED = "_rekindle_opened"  # per row object: field -> (ciphertext, clear value)
 T = TypeVar("T")
 Codec = Literal["text", "json", "date"]
 
@@ -115,7 +117,16 @@ class Encrypted(Generic[T]):
         blob = getattr(obj, self.column)
         if blob is None:
             return None
-        return _decode(open_sealed(blob, self._aad(obj)), self.codec)
+        # Opened once per ciphertext and row object: a batch reads a field many times.
+        opened: dict[str, tuple[bytes, Any]] = obj.__dict__.setdefault(_OPENED, {})
+        hit = opened.get(self.field)
+        if hit is not None and hit[0] is blob:
+            value = hit[1]
+        else:
+            value = _decode(open_sealed(blob, self._aad(obj)), self.codec)
+            opened[self.field] = (blob, value)
+        # A list or mapping is the caller's own copy: changing it changes nothing stored.
+        return copy.deepcopy(value) if self.codec == "json" else value
 
     def __set__(self, obj: Any, value: T | None) -> None:
         if value is None:

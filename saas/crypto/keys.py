@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -136,6 +137,48 @@ def active_key(
     return row.id, key_material(row.id)
 
 
+def preload_keys(owner_kind: OwnerKind, owner_ids: Iterable[uuid.UUID],
+                 purpose: Purpose = "data") -> None:
+    """Unwrap the active keys of many owners with one query (a batch job's candidates).
+
+    Afterwards :func:`active_key` and :func:`key_material` answer from the session's
+    cache for them; an owner with no active key is left to :func:`active_key`.
+    """
+    wanted = set(owner_ids)
+    markers = db.session.info.setdefault("rekindle_active_keys", {})
+    missing = [owner for owner in wanted if (owner_kind, owner, purpose) not in markers]
+    if not missing:
+        return
+    with db.session.no_autoflush:
+        rows = db.session.scalars(sa.select(DataKey).where(
+            DataKey.owner_kind == owner_kind, DataKey.owner_id.in_(missing),
+            DataKey.purpose == purpose, DataKey.active.is_(True),
+        ).order_by(DataKey.created_at)).all()
+    cache = _cache()
+    for row in rows:  # oldest first: the newest active key of an owner wins
+        if row.wrapped_key is None:
+            continue
+        if row.id not in cache:
+            cache[row.id] = _unwrap(row)
+        markers[owner_kind, row.owner_id, purpose] = row.id
+
+
+def _unwrap(row: DataKey) -> bytes:
+    assert row.wrapped_key is not None
+    kind, _, ref = row.wrapped_by.partition(":")
+    if kind == "master":
+        return keyring().unwrap(ref, row.wrapped_key, row.wrap_context())
+    if kind == "key":
+        parent = key_material(uuid.UUID(ref))
+        try:
+            return AESGCM(parent).decrypt(
+                row.wrapped_key[:12], row.wrapped_key[12:], row.wrap_context()
+            )
+        except Exception as exc:
+            raise UnwrapError(f"key {row.id} failed authentication") from exc
+    raise UnwrapError(f"key {row.id} has an unknown wrapping {row.wrapped_by!r}")
+
+
 def key_material(key_id: uuid.UUID) -> bytes:
     """The clear key for ``key_id`` (in the current tenant)."""
     cache = _cache()
@@ -147,19 +190,7 @@ def key_material(key_id: uuid.UUID) -> bytes:
         raise KeyDestroyed(f"key {key_id} does not exist in this tenant")
     if row.wrapped_key is None:
         raise KeyDestroyed(f"key {key_id} was destroyed")
-    kind, _, ref = row.wrapped_by.partition(":")
-    if kind == "master":
-        secret = keyring().unwrap(ref, row.wrapped_key, row.wrap_context())
-    elif kind == "key":
-        parent = key_material(uuid.UUID(ref))
-        try:
-            secret = AESGCM(parent).decrypt(
-                row.wrapped_key[:12], row.wrapped_key[12:], row.wrap_context()
-            )
-        except Exception as exc:
-            raise UnwrapError(f"key {key_id} failed authentication") from exc
-    else:
-        raise UnwrapError(f"key {key_id} has an unknown wrapping {row.wrapped_by!r}")
+    secret = _unwrap(row)
     cache[key_id] = secret
     return secret
 

@@ -85,6 +85,11 @@ class PluginHost:
         return [(impl.plugin_name, impl.function) for impl in caller.get_hookimpls()]
 
 
+def implements(plugin: str, hook: str) -> bool:
+    """Whether ``plugin`` has an implementation of ``hook`` (an optional one, say)."""
+    return any(name == plugin for name, _func in plugin_host().implementations(hook))
+
+
 def init_plugins(app: Flask, extra_plugins: Iterable[tuple[str, object]] = ()) -> PluginHost:
     host = PluginHost(extra_plugins)
     app.extensions["rekindle_plugins"] = host

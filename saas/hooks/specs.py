@@ -92,6 +92,23 @@ def saas_channel_send(
 
 
 @hookspec
+def saas_channel_send_batch(
+    tenant: TenantInfo, messages: Sequence[OutgoingMessage], settings: Mapping[str, Any]
+) -> Sequence[SendResult] | None:
+    """Deliver several messages on the plugin's channel in as few provider calls as it can.
+
+    Optional, for providers with a batch API (most SMS gateways take hundreds of
+    messages per request). Called instead of :func:`saas_channel_send` when the
+    channel's plugin implements it, with up to ``OUTBOX_SEND_BATCH`` messages of one
+    channel; return one :class:`SendResult` per message, in the same order (a
+    shorter or longer answer counts as ``retry`` for every message). The same
+    rules as the single send hold for each message: ``message_id`` is the
+    idempotency key, ``retry`` for a transient failure, ``failed`` for a permanent
+    one; a raise or a hang counts as ``retry`` for the whole batch.
+    """
+
+
+@hookspec
 def saas_channel_webhook(
     tenant: TenantInfo, channel: str, headers: Mapping[str, str], body: bytes,
     settings: Mapping[str, Any],

@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,9 +28,10 @@ from saas import audit
 from saas.candidates.models import Candidate
 from saas.extensions import db
 from saas.ids import new_id
+from saas.outreach.facts import OutreachFacts
 from saas.outreach.models import OutboundMessage, Template
 from saas.outreach.policy import PolicyDecision, check_policy, policy_text
-from saas.outreach.routing import RoutingDecision, address_for, choose_channel, current_tenant_row
+from saas.outreach.routing import RoutingDecision, address_for, choose_channel
 from saas.timeutil import utcnow
 
 MAX_KEY = 128
@@ -86,11 +88,6 @@ def default_idempotency_key(candidate_id: uuid.UUID, template: Template,
     return "auto:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def template_versions(template: Template) -> list[Template]:
-    """The template and its siblings: the same name for other channels and languages."""
-    return list(db.session.scalars(sa.select(Template).where(Template.name == template.name)))
-
-
 def pick_version(template: Template, versions: Iterable[Template], channel: str,
                  locale: str) -> Template | None:
     """The version for ``channel``: the one asked for if it fits, else the candidate's
@@ -124,21 +121,24 @@ def refusal_code(candidate: Candidate, routing: RoutingDecision) -> str:
 
 
 def plan_message(candidate: Candidate, template: Template, *, sender: Any,
-                 channel: str | None = None, now: dt.datetime) -> OutreachPlan:
-    """Route, render and check one message without writing anything (the preview)."""
+                 channel: str | None = None, now: dt.datetime,
+                 facts: OutreachFacts | None = None) -> OutreachPlan:
+    """Route, render and check one message without writing anything (the preview);
+    ``facts``: the batch's (see :mod:`saas.outreach.facts`), read here when not given."""
     from saas.outreach.rendering import render_message
 
-    versions = template_versions(template)
+    facts = facts or OutreachFacts.load([candidate], now)
+    versions = facts.versions(template)
     routing = choose_channel(candidate, requested=channel,
-                             available={t.channel for t in versions}, now=now)
+                             available={t.channel for t in versions}, now=now, facts=facts)
     if routing.channel is None:
         code = refusal_code(candidate, routing)
         return OutreachPlan(routing, None, None, None, None,
                             PolicyDecision(False, code, None, routing.explanation))
-    locale = candidate.locale or current_tenant_row().locale
+    locale = candidate.locale or facts.tenant.locale
     version = pick_version(template, versions, routing.channel, locale)
     assert version is not None  # routing only offers channels with a version
-    rendered = render_message(version, candidate, sender=sender, now=now)
+    rendered = render_message(version, candidate, sender=sender, now=now, facts=facts)
     digest = content_hash(rendered.subject, rendered.body)
     problems = _problems(rendered)
     if problems:
@@ -146,7 +146,8 @@ def plan_message(candidate: Candidate, template: Template, *, sender: Any,
         decision = PolicyDecision(False, code, None, " ".join(
             [policy_text(code), *(message for _code, message in problems)]))
     else:
-        decision = check_policy(candidate, routing.channel, content_hash=digest, now=now)
+        decision = check_policy(candidate, routing.channel, content_hash=digest, now=now,
+                                facts=facts)
     return OutreachPlan(routing, version, rendered.subject, rendered.body, digest, decision,
                         problems)
 
@@ -176,6 +177,129 @@ def _fill(message: OutboundMessage, candidate: Candidate, plan: OutreachPlan) ->
     message.recipient = address_for(candidate, plan.routing.channel)
 
 
+@dataclass(frozen=True)
+class MessageRequest:
+    """One message to write: to ``candidate`` from ``template`` (its version for the
+    routed channel and the candidate's language) under ``idempotency_key``."""
+
+    candidate: Candidate
+    template: Template
+    idempotency_key: str
+    channel: str | None = None
+    step: int | None = None
+
+
+QueueResult = OutboundMessage | OutreachRefused | IdempotencyConflict
+
+
+def queue_messages(
+    requests: Sequence[MessageRequest],
+    *,
+    sender: Any,
+    campaign_id: uuid.UUID | None = None,
+    now: dt.datetime | None = None,
+    actor_kind: audit.service.ActorKind = "user",
+) -> list[QueueResult]:
+    """Write the messages (queued, scheduled or blocked), one result per request.
+
+    The facts about every candidate are read once for the batch, the new rows are
+    inserted together and one audit event tells what was written. A request whose
+    key is already taken gets the message written before (or an
+    :class:`IdempotencyConflict` when that one is for another candidate or campaign);
+    one no channel can reach gets an :class:`OutreachRefused` and no row. Adds to the
+    session and flushes; the caller commits and then calls :func:`dispatch_messages`.
+    """
+    moment = now or utcnow()
+    keys = [r.idempotency_key for r in requests]
+    taken: dict[str, OutboundMessage] = {m.idempotency_key: m for m in db.session.scalars(
+        sa.select(OutboundMessage).where(OutboundMessage.idempotency_key.in_(keys)))}
+    facts = OutreachFacts.load([r.candidate for r in requests], moment)
+    sender_id = getattr(sender, "id", None)
+    results: list[QueueResult] = []
+    written: dict[str, OutboundMessage] = {}
+    for request in requests:
+        candidate = request.candidate
+        existing = taken.get(request.idempotency_key)
+        if existing is not None:
+            if existing.candidate_id != candidate.id or existing.campaign_id != campaign_id:
+                results.append(IdempotencyConflict(existing))
+                continue
+            if existing.state != "blocked":
+                results.append(existing)
+                continue
+        plan = plan_message(candidate, request.template, sender=sender,
+                            channel=request.channel, now=moment, facts=facts)
+        if plan.routing.channel is None:
+            results.append(OutreachRefused(plan.policy.code or "no_channel",
+                                           plan.routing.explanation, plan.routing))
+            continue
+        message = existing or OutboundMessage(
+            id=new_id(), tenant_id=facts.tenant.id, candidate_id=candidate.id,
+            idempotency_key=request.idempotency_key, campaign_id=campaign_id,
+            campaign_step=request.step, attempts=0, sent_by=sender_id, created_at=moment)
+        _fill(message, candidate, plan)
+        if message.state != "blocked":
+            facts.add_recent(candidate.id, message.id, message.content_hash)
+        written[request.idempotency_key] = message
+        taken[request.idempotency_key] = message
+        results.append(message)
+    raced = _insert([m for m in written.values() if sa.inspect(m).transient])
+    results = [raced.get(r.idempotency_key, r) if isinstance(r, OutboundMessage) else r
+               for r in results]
+    audit_messages("outreach.queued", [m for key, m in written.items() if key not in raced],
+                   actor_kind=actor_kind if sender_id else "system", actor_id=sender_id,
+                   campaign_id=campaign_id)
+    return results
+
+
+def _insert(messages: list[OutboundMessage]) -> dict[str, OutboundMessage]:
+    """Insert the new messages in one statement. When another writer took some of their
+    keys meanwhile, theirs stand: returns those, by key (ours are dropped)."""
+    if not messages:
+        return {}
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(messages)
+        return {}
+    except IntegrityError:
+        pass
+    raced: dict[str, OutboundMessage] = {}
+    for message in messages:
+        try:
+            with db.session.begin_nested():
+                db.session.add(message)
+        except IntegrityError:
+            theirs = find_by_key(message.idempotency_key)
+            if theirs is None:
+                raise
+            raced[message.idempotency_key] = theirs
+    return raced
+
+
+def audit_messages(action: str, messages: Sequence[OutboundMessage], *,
+                   actor_kind: audit.service.ActorKind, actor_id: uuid.UUID | None = None,
+                   campaign_id: uuid.UUID | None = None) -> None:
+    """One audit event about one message (the compose page), or one ``<action>_batch``
+    event about many (a campaign step): counts by state and channel, never content."""
+    if len(messages) == 1:
+        message = messages[0]
+        audit.record(action, actor_kind=actor_kind, actor_id=actor_id,
+                     target_kind="outbound_message", target_id=message.id,
+                     detail={"candidate_id": str(message.candidate_id),
+                             "channel": message.channel, "state": message.state,
+                             "attempts": message.attempts,
+                             "policy_code": message.policy_code,
+                             "campaign_id": str(message.campaign_id)
+                             if message.campaign_id else None})
+    elif messages:
+        campaign_id = campaign_id or messages[0].campaign_id
+        audit.record(f"{action}_batch", actor_kind=actor_kind, actor_id=actor_id,
+                     target_kind="campaign" if campaign_id else None, target_id=campaign_id,
+                     detail={"messages": len(messages),
+                             "states": dict(Counter(m.state for m in messages)),
+                             "channels": dict(Counter(m.channel for m in messages))})
+
+
 def queue_message(
     candidate: Candidate,
     template: Template,
@@ -189,53 +313,26 @@ def queue_message(
     dispatch: bool = True,
     actor_kind: audit.service.ActorKind = "user",
 ) -> OutboundMessage:
-    """Write the message (queued, scheduled or blocked) and start its send job.
+    """Write one message (queued, scheduled or blocked) and start its send job.
 
     ``sender`` is the user writing (``None`` for automations). With ``dispatch``
-    (the default) the message is committed and its send job enqueued; a caller
-    queueing many (a campaign step) passes ``dispatch=False``, commits once and
-    calls :func:`dispatch_messages`. Raises :class:`OutreachRefused` when no channel
-    can reach the candidate and :class:`IdempotencyConflict` when the key belongs
-    to another message.
+    (the default) the message is committed and its send job enqueued; without, the
+    caller commits and dispatches (many messages: :func:`queue_messages`). Raises
+    :class:`OutreachRefused` when no channel can reach the candidate and
+    :class:`IdempotencyConflict` when the key belongs to another message.
     """
     moment = now or utcnow()
     key = idempotency_key or default_idempotency_key(
         candidate.id, template, campaign_id, step, moment.date())
-    existing = find_by_key(key)
-    if existing is not None:
-        if existing.candidate_id != candidate.id or existing.campaign_id != campaign_id:
-            raise IdempotencyConflict(existing)
-        if existing.state != "blocked":
-            return existing
-    plan = plan_message(candidate, template, sender=sender, channel=channel, now=moment)
-    if plan.routing.channel is None:
-        raise OutreachRefused(plan.policy.code or "no_channel", plan.routing.explanation,
-                              plan.routing)
-    sender_id = getattr(sender, "id", None)
-    message = existing or OutboundMessage(
-        id=new_id(), candidate_id=candidate.id, idempotency_key=key, campaign_id=campaign_id,
-        campaign_step=step, attempts=0, sent_by=sender_id, created_at=moment)
-    _fill(message, candidate, plan)
-    db.session.add(message)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Another request wrote the same key a moment ago: theirs is the message
-        # (this session's unsaved work is rolled back with the failed insert).
-        db.session.rollback()
-        raced = find_by_key(key)
-        if raced is None:
-            raise
-        return raced
-    audit.record("outreach.queued", actor_kind=actor_kind if sender_id else "system",
-                 actor_id=sender_id, target_kind="outbound_message", target_id=message.id,
-                 detail={"candidate_id": str(candidate.id), "channel": message.channel,
-                         "state": message.state, "policy_code": message.policy_code,
-                         "campaign_id": str(campaign_id) if campaign_id else None})
+    [result] = queue_messages([MessageRequest(candidate, template, key, channel, step)],
+                              sender=sender, campaign_id=campaign_id, now=moment,
+                              actor_kind=actor_kind)
+    if isinstance(result, Exception):
+        raise result
     if dispatch:
         db.session.commit()
-        dispatch_messages([message])
-    return message
+        dispatch_messages([result])
+    return result
 
 
 def dispatch_messages(messages: Iterable[OutboundMessage]) -> None:

@@ -22,25 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from saas.candidates.models import Candidate
-from saas.extensions import db
-from saas.offers.models import Offer
-from saas.outreach.models import OutboundMessage
-from saas.outreach.routing import current_tenant_row
+from saas.outreach.facts import OutreachFacts
 from saas.privacy.consent import contact_permission
 from saas.tenancy.models import DEFAULT_POLICY, Tenant
 
-WINDOW = dt.timedelta(days=30)
 BLOCKING_CODES = ("erased", "do_not_contact", "opted_out", "no_consent", "hiring_in_progress",
                   "duplicate_content", "frequency_cap", "over_limit")
-# Messages that spend the contact budget: everything that is or will be on its way.
-COUNTED_STATES = ("queued", "scheduled", "sending", "sent", "delivered")
 
 
 @dataclass(frozen=True)
@@ -99,32 +92,19 @@ def quiet_until(now: dt.datetime, quiet: tuple[dt.time, dt.time] | None,
     return dt.datetime.combine(day, end, tzinfo=zone).astimezone(dt.UTC)
 
 
-def offer_pending(candidate_id: uuid.UUID) -> bool:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Offer).where(
-        Offer.candidate_id == candidate_id, Offer.status == "pending")) != 0
-
-
-def _others(candidate_id: uuid.UUID, since: dt.datetime,
-            exclude: uuid.UUID | None) -> sa.Select[Any]:
-    stmt = sa.select(sa.func.count()).select_from(OutboundMessage).where(
-        OutboundMessage.candidate_id == candidate_id,
-        OutboundMessage.state.in_(COUNTED_STATES),
-        sa.func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at) >= since)
-    if exclude is not None:
-        stmt = stmt.where(OutboundMessage.id != exclude)
-    return stmt
-
-
-def contact_rules(candidate: Candidate, channel: str, *, now: dt.datetime) -> str | None:
+def contact_rules(candidate: Candidate, channel: str, *, now: dt.datetime,
+                  facts: OutreachFacts | None = None) -> str | None:
     """The rules about the person (status, consent, hiring): the code that blocks, if any."""
     if candidate.status in ("erased", "do_not_contact"):
         return candidate.status
-    permission = contact_permission(candidate, channel, now)
+    facts = facts or OutreachFacts.load([candidate], now, writing=False)
+    permission = contact_permission(candidate, channel, now,
+                                    records=facts.consent.get(candidate.id, []))
     if not permission.allowed:
         return "opted_out" if permission.reason_code == "withdrawn" else (
             permission.reason_code if permission.reason_code in ("erased", "do_not_contact")
             else "no_consent")
-    if candidate.status == "interviewing" or offer_pending(candidate.id):
+    if candidate.status == "interviewing" or candidate.id in facts.hiring:
         return "hiring_in_progress"
     return None
 
@@ -136,20 +116,21 @@ def check_policy(
     content_hash: str,
     now: dt.datetime,
     exclude_message_id: uuid.UUID | None = None,
+    facts: OutreachFacts | None = None,
 ) -> PolicyDecision:
-    """Apply every rule (see the module docstring) to one prospective send."""
-    tenant = current_tenant_row()
+    """Apply every rule (see the module docstring) to one prospective send; ``facts``:
+    the batch's (see :mod:`saas.outreach.facts`), read here when not given."""
+    facts = facts or OutreachFacts.load([candidate], now)
+    tenant = facts.tenant
     policy = tenant_policy(tenant)
-    code = contact_rules(candidate, channel, now=now)
+    code = contact_rules(candidate, channel, now=now, facts=facts)
     if code is not None:
         return PolicyDecision(False, code, None, policy_text(code))
-    since = now - WINDOW
-    duplicate = _others(candidate.id, since, exclude_message_id).where(
-        OutboundMessage.content_hash == content_hash)
-    if db.session.scalar(duplicate):
+    others = facts.counted(candidate.id, exclude_message_id)
+    if any(m.content_hash == content_hash for m in others):
         return PolicyDecision(False, "duplicate_content", None, policy_text("duplicate_content"))
     cap = int(policy.get("max_messages_per_30_days") or 0)  # type: ignore[call-overload]
-    count = int(db.session.scalar(_others(candidate.id, since, exclude_message_id)) or 0)
+    count = len(others)
     if cap and count >= cap:
         return PolicyDecision(False, "frequency_cap", None,
                               policy_text("frequency_cap", count=count))
@@ -161,6 +142,27 @@ def check_policy(
     return PolicyDecision(True, None, None, policy_text(None))
 
 
+POLICY_TEXTS = {
+    None: _l("Allowed: no rule stands in the way."),
+    "erased": _l("Blocked: the candidate was erased."),
+    "do_not_contact": _l("Blocked: the candidate is marked do not contact."),
+    "opted_out": _l("Blocked: the candidate opted out of this channel."),
+    "no_consent": _l("Blocked: no consent is recorded for this channel."),
+    "hiring_in_progress": _l("Blocked: the candidate is in a hiring process "
+                             "(interviewing or an offer pending)."),
+    "duplicate_content": _l("Blocked: the same message went to this candidate "
+                            "in the last 30 days."),
+    "frequency_cap": _l("Blocked: frequency cap — the candidate already has the most "
+                        "messages allowed in 30 days."),
+    "quiet_hours": _l("Quiet hours: scheduled for when they end."),
+    "over_limit": _l("Refused: the message is longer than the channel allows."),
+    "no_channel": _l("Refused: no channel can reach this candidate."),
+    "channel_not_enabled": _l("Refused: that channel is not enabled for your workspace."),
+    "no_address": _l("Refused: there is no address for the candidate on that channel."),
+    "no_template": _l("Refused: the template has no version for that channel."),
+}
+
+
 def policy_text(code: str | None, *, count: int | None = None,
                 send_after: dt.datetime | None = None, zone: ZoneInfo | None = None) -> str:
     """A policy code in words (for pages and API problems), in the reader's language."""
@@ -170,26 +172,9 @@ def policy_text(code: str | None, *, count: int | None = None,
         local = send_after.astimezone(zone or dt.UTC)
         return str(_("Quiet hours: it will be sent at %(time)s (%(zone)s time).",
                      time=local.strftime("%Y-%m-%d %H:%M"), zone=str(zone or "UTC")))
-    texts = {
-        None: _("Allowed: no rule stands in the way."),
-        "erased": _("Blocked: the candidate was erased."),
-        "do_not_contact": _("Blocked: the candidate is marked do not contact."),
-        "opted_out": _("Blocked: the candidate opted out of this channel."),
-        "no_consent": _("Blocked: no consent is recorded for this channel."),
-        "hiring_in_progress": _("Blocked: the candidate is in a hiring process "
-                                "(interviewing or an offer pending)."),
-        "duplicate_content": _("Blocked: the same message went to this candidate "
-                               "in the last 30 days."),
-        "frequency_cap": _("Blocked: frequency cap — the candidate already has the most "
-                           "messages allowed in 30 days."),
-        "quiet_hours": _("Quiet hours: scheduled for when they end."),
-        "over_limit": _("Refused: the message is longer than the channel allows."),
-        "no_channel": _("Refused: no channel can reach this candidate."),
-        "channel_not_enabled": _("Refused: that channel is not enabled for your workspace."),
-        "no_address": _("Refused: there is no address for the candidate on that channel."),
-        "no_template": _("Refused: the template has no version for that channel."),
-    }
-    if code is not None and code not in texts:
+    if code is not None and code.endswith("_too_long"):
+        code = "over_limit"
+    if code is not None and code not in POLICY_TEXTS:
         return str(_("Refused: the message cannot be written for this candidate (%(code)s).",
-                     code=code)) if not code.endswith("_too_long") else str(texts["over_limit"])
-    return str(texts[code])
+                     code=code))
+    return str(POLICY_TEXTS[code])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from saas.candidates.models import Candidate
+from saas.outreach.facts import OutreachFacts
 from saas.outreach.models import Template
 from saas.outreach.template_checks import (
     channel_problems,
@@ -26,7 +27,7 @@ from saas.outreach.template_checks import (
     tidy_subject,
 )
 from saas.outreach.template_context import build_context, message_timezone
-from saas.outreach.template_sandbox import RenderError, render_source
+from saas.outreach.template_sandbox import RenderError, render_source, variables_used
 from saas.outreach.template_syntax import Problem
 
 
@@ -71,9 +72,13 @@ def render_with(template: Template, context: dict[str, Any], *, now: dt.datetime
 
 
 def render_message(template: Template, candidate: Candidate, *, sender: Any,
-                   now: dt.datetime) -> RenderedMessage:
+                   now: dt.datetime, facts: OutreachFacts | None = None) -> RenderedMessage:
     """The message ``template`` makes for ``candidate``, sent by ``sender`` (a user) at
-    ``now`` (an aware time: ``ago`` counts from it, in the candidate's time zone)."""
+    ``now`` (an aware time: ``ago`` counts from it, in the candidate's time zone);
+    ``facts`` when the caller read them for a batch."""
     context = build_context(candidate, locale=template.locale, channel=template.channel,
-                            sender=sender, now=now)
-    return render_with(template, context, now=now, tz=message_timezone(candidate))
+                            sender=sender, now=now, facts=facts,
+                            wanted=variables_used(template.body)
+                            | variables_used(template.subject or ""))
+    return render_with(template, context, now=now,
+                       tz=message_timezone(candidate, facts.tenant if facts else None))

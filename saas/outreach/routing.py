@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 
 from saas.candidates.models import CHANNELS, Candidate
 from saas.extensions import db
-from saas.hooks.manager import enabled_plugins
+from saas.outreach.facts import OutreachFacts
 from saas.privacy.consent import ChannelStatus, channel_statuses
 from saas.tags.labels import code_label
 from saas.tenancy.context import require_tenant_id
@@ -97,15 +97,19 @@ def choose_channel(
     requested: str | None = None,
     available: Collection[str] | None = None,
     now: dt.datetime | None = None,
+    facts: OutreachFacts | None = None,
 ) -> RoutingDecision:
     """Route a message to ``candidate`` (see the module docstring).
 
     ``available`` limits the choice to channels the message can be written for
-    (the channels its template has a version for); ``None`` means any.
+    (the channels its template has a version for); ``None`` means any. ``facts``:
+    the batch's (see :mod:`saas.outreach.facts`), read here when not given.
     """
     moment = now or utcnow()
-    statuses = {s.channel: s for s in channel_statuses(candidate, moment)}
-    enabled = enabled_plugins()
+    facts = facts or OutreachFacts.load([candidate], moment, writing=False)
+    statuses = {s.channel: s for s in channel_statuses(
+        candidate, moment, records=facts.consent.get(candidate.id, []))}
+    enabled = facts.enabled
     skipped: list[dict[str, str]] = []
 
     def usable(channel: str) -> bool:
@@ -132,7 +136,7 @@ def choose_channel(
     preferred = candidate.preferred_channel
     if preferred in CHANNELS and usable(preferred):
         return decided(preferred, "preferred")
-    for channel in channel_order(current_tenant_row()):
+    for channel in channel_order(facts.tenant):
         if channel != preferred and usable(channel):
             return decided(channel, "channel_order")
     return decided(None, "none")

@@ -32,20 +32,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
-from saas import audit
-from saas.candidates.interactions import refresh_last_contact
 from saas.candidates.models import Candidate
 from saas.candidates.timeline import Interaction
 from saas.extensions import db
-from saas.hooks.manager import call_optional
+from saas.hooks.manager import HookOutcome, call_optional, implements
 from saas.hooks.settings import plugin_settings
 from saas.hooks.types import OutgoingMessage, SendResult
 from saas.ids import new_id
+from saas.outreach.facts import OutreachFacts
 from saas.outreach.models import OutboundMessage
+from saas.outreach.outbox import audit_messages
 from saas.outreach.policy import (
     candidate_zone,
     contact_rules,
@@ -53,7 +57,8 @@ from saas.outreach.policy import (
     quiet_until,
     tenant_policy,
 )
-from saas.outreach.routing import current_tenant_row
+from saas.outreach.template_context import unsubscribe_link
+from saas.tenancy.models import Tenant
 from saas.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -78,18 +83,20 @@ def _by_id(message_id: uuid.UUID) -> Any:
         synchronize_session=False)
 
 
-def claim(message_id: uuid.UUID, now: dt.datetime) -> int | None:
-    """Take the message for sending; the attempt number, or ``None`` if not ours to send."""
-    result = db.session.execute(_by_id(message_id).where(
+def claim(message_ids: Sequence[uuid.UUID], now: dt.datetime) -> dict[uuid.UUID, int]:
+    """Take the due messages for sending (one UPDATE, committed): the attempt number of
+    each one taken; a message not due, already taken or done is left out."""
+    if not message_ids:
+        return {}
+    rows = db.session.execute(sa.update(OutboundMessage).where(
+        OutboundMessage.id.in_(list(message_ids)),
         OutboundMessage.state.in_(("queued", "scheduled")),
         sa.or_(OutboundMessage.send_after.is_(None), OutboundMessage.send_after <= now),
-    ).values(state="sending", attempts=OutboundMessage.attempts + 1, send_after=now + LEASE))
+    ).values(state="sending", attempts=OutboundMessage.attempts + 1, send_after=now + LEASE,
+             ).returning(OutboundMessage.id, OutboundMessage.attempts).execution_options(
+        synchronize_session=False)).all()
     db.session.commit()
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    attempts = db.session.scalar(
-        sa.select(OutboundMessage.attempts).where(OutboundMessage.id == message_id))
-    return int(attempts or 0)
+    return {ident: int(attempts) for ident, attempts in rows}
 
 
 def _finish(message_id: uuid.UUID, claimed: int, **values: Any) -> bool:
@@ -100,25 +107,81 @@ def _finish(message_id: uuid.UUID, claimed: int, **values: Any) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
-def _outcome(message: OutboundMessage, candidate: Candidate) -> SendResult:
-    """Ask the channel's plugin to deliver; containment failures count as ``retry``."""
-    tenant = current_tenant_row()
-    plugin = f"channel_{message.channel}"
-    outgoing = OutgoingMessage(
+def _still_claimed(claimed: dict[uuid.UUID, int]) -> set[uuid.UUID]:
+    """The messages still held by this worker's claims (locked on PostgreSQL until commit):
+    a claim the sweeper freed after its lease is no longer ours to record."""
+    stmt = sa.select(OutboundMessage.id, OutboundMessage.attempts).where(
+        OutboundMessage.id.in_(list(claimed)), OutboundMessage.state == "sending")
+    if db.session.connection().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return {ident for ident, attempts in db.session.execute(stmt)
+            if claimed.get(ident) == attempts}
+
+
+def _outgoing(message: OutboundMessage, candidate: Candidate, tenant: Tenant) -> OutgoingMessage:
+    headers = {"X-Rekindle-Message-Id": str(message.id)}
+    if message.channel == "email":  # List-Unsubscribe, when an absolute link can be made
+        link = unsubscribe_link(candidate, message.channel)
+        if link.startswith(("https://", "http://")):
+            headers["unsubscribe_url"] = link
+    return OutgoingMessage(
         message_id=str(message.id), channel=message.channel, to=message.recipient or "",
         body=message.body or "", subject=message.subject,
-        locale=candidate.locale or tenant.locale,
-        headers={"X-Rekindle-Message-Id": str(message.id)})
-    outcomes = call_optional("saas_channel_send", tenant.info(), only=plugin,
-                             message=outgoing, settings=plugin_settings(plugin))
+        locale=candidate.locale or tenant.locale, headers=headers)
+
+
+def _answer(plugin: str, outcomes: list[HookOutcome]) -> Any:
+    """The plugin's answer, or the :class:`SendResult` that stands for its absence."""
     if not outcomes:
         return SendResult("failed", detail=f"{plugin} is not enabled or cannot send")
     outcome = outcomes[0]
     if outcome.error is not None:
         return SendResult("retry", detail=outcome.error)
-    if not isinstance(outcome.result, SendResult):
-        return SendResult("failed", detail=f"{plugin} gave no answer")
     return outcome.result
+
+
+def _send_one(plugin: str, tenant: Tenant, outgoing: OutgoingMessage,
+              settings: Mapping[str, Any]) -> SendResult:
+    answer = _answer(plugin, call_optional("saas_channel_send", tenant.info(), only=plugin,
+                                           message=outgoing, settings=settings))
+    if not isinstance(answer, SendResult):
+        return SendResult("failed", detail=f"{plugin} gave no answer")
+    return answer
+
+
+def _send_batch(plugin: str, tenant: Tenant, outgoing: list[OutgoingMessage],
+                settings: Mapping[str, Any]) -> list[SendResult]:
+    answer = _answer(plugin, call_optional("saas_channel_send_batch", tenant.info(),
+                                           only=plugin, messages=outgoing, settings=settings))
+    if isinstance(answer, SendResult):
+        return [answer] * len(outgoing)
+    if (not isinstance(answer, Sequence) or len(answer) != len(outgoing)
+            or not all(isinstance(result, SendResult) for result in answer)):
+        return [SendResult("retry", detail=f"{plugin} answered the batch out of line")
+                ] * len(outgoing)
+    return list(answer)
+
+
+def _send_all(messages: list[OutboundMessage], candidates: dict[uuid.UUID, Candidate],
+              tenant: Tenant) -> dict[uuid.UUID, SendResult]:
+    """Ask each channel's plugin to deliver: by batches when it can, else one by one;
+    containment failures count as ``retry``."""
+    results: dict[uuid.UUID, SendResult] = {}
+    size = int(current_app.config["OUTBOX_SEND_BATCH"])
+    for channel in sorted({m.channel for m in messages}):
+        plugin = f"channel_{channel}"
+        group = [m for m in messages if m.channel == channel]
+        outgoing = [_outgoing(m, candidates[m.candidate_id], tenant) for m in group]
+        settings = plugin_settings(plugin)
+        if implements(plugin, "saas_channel_send_batch"):
+            for start in range(0, len(group), size):
+                answers = _send_batch(plugin, tenant, outgoing[start:start + size], settings)
+                results.update(zip((m.id for m in group[start:start + size]), answers,
+                                   strict=True))
+        else:
+            for message, one in zip(group, outgoing, strict=True):
+                results[message.id] = _send_one(plugin, tenant, one, settings)
+    return results
 
 
 def record_on_timeline(message: OutboundMessage, candidate: Candidate,
@@ -129,64 +192,102 @@ def record_on_timeline(message: OutboundMessage, candidate: Candidate,
                               author_id=message.sent_by, version=1)
     interaction.summary = message.body or ""
     db.session.add(interaction)
-    db.session.flush()
-    refresh_last_contact(candidate)
+    last = candidate.last_contact_at
+    if last is None or (last if last.tzinfo else last.replace(tzinfo=dt.UTC)) < sent_at:
+        candidate.last_contact_at = sent_at
 
 
-def _defer_for_quiet_hours(message: OutboundMessage, candidate: Candidate,
-                           attempts: int, now: dt.datetime) -> bool:
-    tenant = current_tenant_row()
-    quiet = parse_quiet_hours(str(tenant_policy(tenant).get("quiet_hours") or ""))
-    until = quiet_until(now, quiet, candidate_zone(candidate, tenant))
-    if until is None:
-        return False
-    _finish(message.id, attempts, state="scheduled", send_after=until, attempts=attempts - 1,
-            policy_code="quiet_hours")
-    return True
-
-
-def deliver(message_id: uuid.UUID, now: dt.datetime | None = None) -> str:
-    """Send one message if it is due and not already taken; returns what became of it."""
-    moment = now or utcnow()
-    attempts = claim(message_id, moment)
-    if attempts is None:
-        return "skipped"
-    message = db.session.scalars(
-        sa.select(OutboundMessage).where(OutboundMessage.id == message_id)).one()
-    candidate = db.session.scalars(
-        sa.select(Candidate).where(Candidate.id == message.candidate_id)).one()
-    blocked = contact_rules(candidate, message.channel, now=moment)
-    if blocked is not None:
-        _finish(message_id, attempts, state="blocked", policy_code=blocked, send_after=None)
-        db.session.commit()
-        return "blocked"
-    if _defer_for_quiet_hours(message, candidate, attempts, moment):
-        db.session.commit()
-        return "scheduled"
-    result = _outcome(message, candidate)
-    finished_at = max(utcnow(), moment)
+def _fate(result: SendResult, attempts: int, finished_at: dt.datetime) -> dict[str, Any]:
+    """The row's new values after the plugin answered ``result`` to attempt ``attempts``."""
     state = result.status if result.status in ("sent", "retry") else "failed"
     if state == "retry" and attempts >= MAX_ATTEMPTS:
         state = "failed"
     if state == "sent":
-        if _finish(message_id, attempts, state="sent", sent_at=finished_at, send_after=None,
-                   provider_message_id=result.provider_message_id, last_error=None):
-            record_on_timeline(message, candidate, finished_at)
-            audit.record("outreach.sent", actor_kind="system", target_kind="outbound_message",
-                         target_id=message_id, detail={"channel": message.channel,
-                                                       "attempts": attempts})
-    elif state == "retry":
-        _finish(message_id, attempts, state="queued", last_error=result.detail[:500],
-                send_after=finished_at + backoff(attempts, result.retry_after))
-    else:
-        _finish(message_id, attempts, state="failed", send_after=None,
-                last_error=(result.detail or result.status)[:500])
-        audit.record("outreach.failed", actor_kind="system", target_kind="outbound_message",
-                     target_id=message_id, detail={"channel": message.channel,
-                                                   "attempts": attempts})
+        return {"state": "sent", "sent_at": finished_at, "send_after": None,
+                "provider_message_id": result.provider_message_id, "last_error": None}
+    if state == "retry":
+        return {"state": "queued", "sent_at": None, "provider_message_id": None,
+                "send_after": finished_at + backoff(attempts, result.retry_after),
+                "last_error": result.detail[:500]}
+    return {"state": "failed", "sent_at": None, "send_after": None,
+            "provider_message_id": result.provider_message_id,
+            "last_error": (result.detail or result.status)[:500]}
+
+
+def _record(fates: dict[uuid.UUID, dict[str, Any]], claimed: dict[uuid.UUID, int],
+            tenant_id: uuid.UUID) -> None:
+    """Write every fate in one statement (executemany), each under its own claim."""
+    if not fates:
+        return
+    table = OutboundMessage.__table__
+    stmt = sa.update(table).where(
+        table.c.tenant_id == tenant_id, table.c.id == sa.bindparam("b_id"),
+        table.c.state == "sending", table.c.attempts == sa.bindparam("b_attempts"),
+    ).values({column: sa.bindparam(f"b_{column}") for column in (
+        "state", "sent_at", "send_after", "provider_message_id", "last_error")})
+    db.session.execute(stmt, [
+        {"b_id": ident, "b_attempts": claimed[ident],
+         **{f"b_{column}": value for column, value in fate.items()}}
+        for ident, fate in fates.items()])
+
+
+def deliver_many(message_ids: Sequence[uuid.UUID],
+                 now: dt.datetime | None = None) -> dict[uuid.UUID, str]:
+    """Send the messages that are due and not already taken; what became of each
+    (``skipped`` when it was not this call's to send). See the module for the guarantee."""
+    moment = now or utcnow()
+    outcome = dict.fromkeys(message_ids, "skipped")
+    claimed = claim(message_ids, moment)
+    if not claimed:
+        return outcome
+    messages = list(db.session.scalars(
+        sa.select(OutboundMessage).where(OutboundMessage.id.in_(list(claimed)))))
+    candidates = {c.id: c for c in db.session.scalars(sa.select(Candidate).where(
+        Candidate.id.in_({m.candidate_id for m in messages})))}
+    facts = OutreachFacts.load(list(candidates.values()), moment, writing=False)
+    quiet = parse_quiet_hours(str(tenant_policy(facts.tenant).get("quiet_hours") or ""))
+    ready: list[OutboundMessage] = []
+    for message in messages:
+        candidate = candidates[message.candidate_id]
+        blocked = contact_rules(candidate, message.channel, now=moment, facts=facts)
+        until = quiet_until(moment, quiet, candidate_zone(candidate, facts.tenant))
+        if blocked is not None:
+            _finish(message.id, claimed[message.id], state="blocked", policy_code=blocked,
+                    send_after=None)
+            outcome[message.id] = "blocked"
+        elif until is not None:  # a retry landing at night waits for the morning
+            _finish(message.id, claimed[message.id], state="scheduled", send_after=until,
+                    attempts=claimed[message.id] - 1, policy_code="quiet_hours")
+            outcome[message.id] = "scheduled"
+        else:
+            ready.append(message)
+    # No commit before the calls: the claims are committed already, and a commit here
+    # would expire every row read, to be read again one by one.
+    results = _send_all(ready, candidates, facts.tenant)
+    finished_at = max(utcnow(), moment)
+    ours = _still_claimed({m.id: claimed[m.id] for m in ready})
+    fates = {m.id: _fate(results[m.id], claimed[m.id], finished_at) for m in ready
+             if m.id in ours}
+    _record(fates, claimed, facts.tenant.id)
+    for message in ready:
+        for column, value in fates.get(message.id, {}).items():
+            set_committed_value(message, column, value)  # as written, without a second UPDATE
+        state = fates[message.id]["state"] if message.id in ours else "skipped"
+        outcome[message.id] = "retry" if state == "queued" else state
+        if state == "sent":
+            record_on_timeline(message, candidates[message.candidate_id], finished_at)
+    audit_messages("outreach.sent", [m for m in ready if outcome[m.id] == "sent"],
+                   actor_kind="system")
+    audit_messages("outreach.failed", [m for m in ready if outcome[m.id] == "failed"],
+                   actor_kind="system")
     db.session.commit()
-    log.info("outbound %s attempt %d: %s", message_id, attempts, state)
-    return state
+    log.info("outbound batch of %d: %s", len(message_ids), dict(Counter(outcome.values())))
+    return outcome
+
+
+def deliver(message_id: uuid.UUID, now: dt.datetime | None = None) -> str:
+    """Send one message if it is due and not already taken; returns what became of it."""
+    return deliver_many([message_id], now)[message_id]
 
 
 def sweep(now: dt.datetime | None = None, limit: int = 1000) -> list[uuid.UUID]:

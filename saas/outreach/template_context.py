@@ -26,19 +26,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
 from saas.candidates.models import Candidate
-from saas.candidates.services import skills_of, values_of
 from saas.candidates.timeline import Interaction
 from saas.extensions import db
 from saas.openings.models import ChangeEvent, Opening
+from saas.outreach.facts import OutreachFacts
 from saas.outreach.template_filters import ZH, message_locale
 from saas.tags.labels import code_label
 from saas.tenancy.models import Tenant
@@ -153,11 +150,11 @@ def _pick(locale: str, pair: tuple[str, str]) -> str:
     return pair[0] if message_locale(locale) == ZH else pair[1]
 
 
-def message_timezone(candidate: Candidate | None) -> dt.tzinfo:
+def message_timezone(candidate: Candidate | None, tenant: Tenant | None = None) -> dt.tzinfo:
     """The candidate's time zone, else the tenant's, else UTC."""
     names = [candidate.timezone if candidate is not None else None]
     if candidate is not None:
-        tenant = db.session.get(Tenant, candidate.tenant_id)
+        tenant = tenant or db.session.get(Tenant, candidate.tenant_id)
         names.append(tenant.timezone if tenant is not None else None)
     for name in names:
         if name:
@@ -175,11 +172,6 @@ def candidate_view(candidate: Candidate, values: Sequence[str], locale: str) -> 
         values=[ValueView(code, code_label("value", code, locale)) for code in values],
         value_codes=list(values), preferred_channel=candidate.preferred_channel,
     )
-
-
-def _timeline(candidate_id: uuid.UUID) -> list[Interaction]:
-    return list(db.session.scalars(sa.select(Interaction).where(
-        Interaction.candidate_id == candidate_id).order_by(Interaction.occurred_at)))
 
 
 def _conversation(timeline: Sequence[Interaction], locale: str,
@@ -206,18 +198,18 @@ def _open_questions(timeline: Sequence[Interaction], tz: dt.tzinfo) -> list[Ques
             if q.get("text") and not q.get("answered_at")]
 
 
-def _changes(values: Sequence[str], since: dt.date | None, today: dt.date,
-             locale: str) -> list[Change]:
+def _changes(events: Sequence[ChangeEvent], values: Sequence[str], since: dt.date | None,
+             today: dt.date, locale: str) -> list[Change]:
+    """``events`` are the published ones, newest first."""
     if not values:
         return []
     start = since if since is not None else today - CHANGES_WITHOUT_CONTACT
-    stmt = sa.select(ChangeEvent).where(
-        ChangeEvent.published_at.is_not(None), ChangeEvent.occurred_on <= today,
-        ChangeEvent.occurred_on > start if since is not None else ChangeEvent.occurred_on >= start,
-    ).order_by(ChangeEvent.occurred_on.desc(), ChangeEvent.created_at.desc())
     wanted = set(values)
     found: list[Change] = []
-    for event in db.session.scalars(stmt):
+    for event in events:
+        if event.occurred_on > today or event.occurred_on < start or (
+                since is not None and event.occurred_on == since):
+            continue
         if not wanted & set(event.values or []):
             continue
         texts = event.texts or {}
@@ -234,11 +226,13 @@ def _changes(values: Sequence[str], since: dt.date | None, today: dt.date,
     return found
 
 
-def _openings(skills: Sequence[str], values: Sequence[str]) -> list[OpeningView]:
+def _openings(openings: Sequence[Opening], skills: Sequence[str],
+              values: Sequence[str]) -> list[OpeningView]:
+    """``openings`` are the open ones."""
     own_skills = {s.lower() for s in skills}
     own_values = set(values)
     scored: list[tuple[int, dt.datetime, Opening]] = []
-    for opening in db.session.scalars(sa.select(Opening).where(Opening.status == "open")):
+    for opening in openings:
         score = 2 * len(own_values & set(opening.values or [])) + len(
             own_skills & {s.lower() for s in opening.skills or []})
         if score:
@@ -248,7 +242,7 @@ def _openings(skills: Sequence[str], values: Sequence[str]) -> list[OpeningView]
             for _score, _when, o in scored[:MAX_OPENINGS]]
 
 
-def _unsubscribe_link(candidate: Candidate, channel: str) -> str:
+def unsubscribe_link(candidate: Candidate, channel: str) -> str:
     """The candidate's unsubscribe link; a path when no absolute URL can be built here."""
     try:
         from flask import current_app
@@ -272,24 +266,36 @@ def _sender(sender: Any) -> Sender:
 
 
 def build_context(candidate: Candidate, *, locale: str, channel: str, sender: Any,
-                  now: dt.datetime) -> dict[str, Any]:
-    """Every template variable for this candidate, in the message's locale."""
-    tz = message_timezone(candidate)
-    today = now.astimezone(tz).date()
-    values = values_of(candidate.id)
-    timeline = _timeline(candidate.id)
-    conversation = _conversation(timeline, locale, tz)
-    tenant = db.session.get(Tenant, candidate.tenant_id)
-    return {
-        "candidate": candidate_view(candidate, values, locale),
+                  now: dt.datetime, facts: OutreachFacts | None = None,
+                  wanted: Collection[str] | None = None) -> dict[str, Any]:
+    """The template variables for this candidate, in the message's locale: every one, or
+    only those ``wanted`` (the ones a template reads — a campaign renders thousands);
+    ``facts`` when the caller read them for a batch (see :mod:`saas.outreach.facts`)."""
+    facts = facts or OutreachFacts.load([candidate], now)
+    tz = message_timezone(candidate, facts.tenant)
+    values = facts.values.get(candidate.id, [])
+    timeline = facts.timelines.get(candidate.id, [])
+
+    def conversation() -> Conversation | None:
+        return _conversation(timeline, locale, tz)
+
+    def changes() -> list[Change]:
+        talked = conversation()
+        return _changes(facts.changes, values, talked.date if talked else None,
+                        now.astimezone(tz).date(), locale)
+
+    makers: dict[str, Callable[[], Any]] = {
+        "candidate": lambda: candidate_view(candidate, values, locale),
         "last_conversation": conversation,
-        "open_questions": _open_questions(timeline, tz),
-        "changes": _changes(values, conversation.date if conversation else None, today, locale),
-        "openings": _openings(skills_of(candidate.id), values),
-        "sender": _sender(sender),
-        "company": tenant.name if tenant is not None else "",
-        "unsubscribe_url": _unsubscribe_link(candidate, channel),
+        "open_questions": lambda: _open_questions(timeline, tz),
+        "changes": changes,
+        "openings": lambda: _openings(facts.openings, facts.skills.get(candidate.id, []),
+                                      values),
+        "sender": lambda: _sender(sender),
+        "company": lambda: facts.tenant.name,
+        "unsubscribe_url": lambda: unsubscribe_link(candidate, channel),
     }
+    return {name: make() for name, make in makers.items() if wanted is None or name in wanted}
 
 
 def sample_context(locale: str, now: dt.datetime) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from jinja2 import (
     TemplateSyntaxError,
     Undefined,
     UndefinedError,
+    meta,
     nodes,
     pass_context,
 )
@@ -257,6 +258,16 @@ def environment() -> MessageEnvironment:
 def parse(source: str) -> nodes.Template:
     """The syntax tree (raises ``TemplateSyntaxError`` with the line)."""
     return environment().parse(keep_line_ends(source))
+
+
+@functools.lru_cache(maxsize=512)
+def variables_used(source: str) -> frozenset[str]:
+    """The top-level variables a template text reads (none when it does not parse:
+    rendering it will say why)."""
+    try:
+        return frozenset(meta.find_undeclared_variables(parse(source)))
+    except TemplateSyntaxError:
+        return frozenset()
 
 
 @functools.lru_cache(maxsize=512)

@@ -31,9 +31,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from saas import audit
 from saas.candidates.models import CHANNELS, Candidate
@@ -62,7 +64,11 @@ class Permission:
     allowed: bool
     basis: str | None
     reason_code: str  # allowed | no_consent | expired | withdrawn | do_not_contact | erased
-    reason_text: str
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in words, in the reader's language (translated when asked for)."""
+        return str(REASON_TEXTS[self.reason_code])
 
 
 @dataclass(frozen=True)
@@ -76,20 +82,18 @@ class ChannelStatus:
     record: ConsentRecord | None
 
 
-def _reason_text(code: str) -> str:
-    texts = {
-        "allowed": _("Contact is allowed."),
-        "no_consent": _("No consent or legitimate interest is recorded for this channel."),
-        "expired": _("The consent for this channel has expired."),
-        "withdrawn": _("The candidate withdrew consent (opted out) for this channel."),
-        "do_not_contact": _("The candidate is marked do not contact."),
-        "erased": _("The candidate was erased."),
-    }
-    return str(texts[code])
+REASON_TEXTS = {
+    "allowed": _l("Contact is allowed."),
+    "no_consent": _l("No consent or legitimate interest is recorded for this channel."),
+    "expired": _l("The consent for this channel has expired."),
+    "withdrawn": _l("The candidate withdrew consent (opted out) for this channel."),
+    "do_not_contact": _l("The candidate is marked do not contact."),
+    "erased": _l("The candidate was erased."),
+}
 
 
 def _permission(code: str, basis: str | None = None) -> Permission:
-    return Permission(code == "allowed", basis, code, _reason_text(code))
+    return Permission(code == "allowed", basis, code)
 
 
 def history(candidate_id: uuid.UUID, channels: Iterable[str] | None = None) -> list[ConsentRecord]:
@@ -98,6 +102,18 @@ def history(candidate_id: uuid.UUID, channels: Iterable[str] | None = None) -> l
     if channels is not None:
         stmt = stmt.where(ConsentRecord.channel.in_(list(channels)))
     return list(db.session.scalars(stmt.order_by(ConsentRecord.given_at, ConsentRecord.id)))
+
+
+def histories(candidate_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[ConsentRecord]]:
+    """The consent records of many candidates in one query, oldest first, by candidate."""
+    found: dict[uuid.UUID, list[ConsentRecord]] = {ident: [] for ident in candidate_ids}
+    if not found:
+        return found
+    for row in db.session.scalars(sa.select(ConsentRecord).where(
+            ConsentRecord.candidate_id.in_(list(found))).order_by(
+            ConsentRecord.given_at, ConsentRecord.id)):
+        found[row.candidate_id].append(row)
+    return found
 
 
 def _standing(channel: str, records: Sequence[ConsentRecord], at: dt.datetime) -> ChannelStatus:
@@ -123,12 +139,14 @@ def _standing(channel: str, records: Sequence[ConsentRecord], at: dt.datetime) -
 
 
 def contact_permission(
-    candidate: Candidate | None, channel: str, at: dt.datetime | None = None
+    candidate: Candidate | None, channel: str, at: dt.datetime | None = None,
+    records: Sequence[ConsentRecord] | None = None,
 ) -> Permission:
     """Whether ``candidate`` may be contacted on ``channel`` at ``at`` (default now).
 
     Outreach calls this before every send. ``channel`` is a channel code
-    (``email``, ``sms``, ``wechat``, ``linkedin``, ``phone``).
+    (``email``, ``sms``, ``wechat``, ``linkedin``, ``phone``). ``records`` are the
+    candidate's consent records when the caller already read them (a batch).
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -137,13 +155,18 @@ def contact_permission(
     if candidate.status == "do_not_contact":
         return _permission("do_not_contact")
     moment = at or utcnow()
-    return _standing(channel, history(candidate.id, (channel, ALL)), moment).permission
+    if records is None:
+        records = history(candidate.id, (channel, ALL))
+    return _standing(channel, records, moment).permission
 
 
-def channel_statuses(candidate: Candidate, at: dt.datetime | None = None) -> list[ChannelStatus]:
-    """Every channel's standing (the page's table), with the candidate's status applied."""
+def channel_statuses(candidate: Candidate, at: dt.datetime | None = None,
+                     records: Sequence[ConsentRecord] | None = None) -> list[ChannelStatus]:
+    """Every channel's standing (the page's table), with the candidate's status applied;
+    ``records`` as for :func:`contact_permission`."""
     moment = at or utcnow()
-    records = history(candidate.id)
+    if records is None:
+        records = history(candidate.id)
     blocked = {"do_not_contact": "do_not_contact", "erased": "erased"}.get(candidate.status)
     statuses = []
     for channel in CHANNELS:
@@ -276,7 +299,7 @@ def _withdraw_on_do_not_contact(session: Session, _context: Any, _instances: Any
     for obj in list(session.dirty):
         if not isinstance(obj, Candidate) or obj.id in already:
             continue
-        status: Any = sa.inspect(obj).attrs.status.history
+        status = get_history(obj, "status")
         if status.added and status.added[0] == "do_not_contact" and \
                 "do_not_contact" not in (status.deleted or ()):
             via, kind, actor_id = _route_and_actor()

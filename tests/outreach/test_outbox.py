@@ -18,7 +18,8 @@ from saas.extensions import db
 from saas.hooks.settings import configure_plugin
 from saas.outreach.models import OutboundMessage
 from saas.outreach.outbox import OutreachRefused, get_message, queue_message
-from saas.outreach.sending import LEASE, MAX_ATTEMPTS, _outcome, claim, deliver, sweep
+from saas.outreach.routing import current_tenant_row
+from saas.outreach.sending import LEASE, MAX_ATTEMPTS, _send_all, claim, deliver, sweep
 from saas.privacy.consent import record_withdrawal
 from saas.tenancy.context import tenant_context
 from saas.timeutil import utcnow
@@ -110,8 +111,9 @@ def test_crash_after_the_provider_call_does_not_deliver_twice(
     message = queue_message(candidate, make_template(), sender=None, now=NOW, dispatch=False)
     db.session.commit()
     started = utcnow()
-    assert claim(message.id, started) == 1
-    _outcome(_reload(message.id), candidate)  # the provider accepted it… and the worker died
+    assert claim([message.id], started) == {message.id: 1}
+    # The provider accepted it… and the worker died.
+    _send_all([_reload(message.id)], {candidate.id: candidate}, current_tenant_row())
     db.session.rollback()
     assert _reload(message.id).state == "sending"
     assert sweep(started + dt.timedelta(minutes=5)) == []  # the lease still holds

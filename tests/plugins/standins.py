@@ -230,10 +230,17 @@ class HttpStandIn:
 # -- SMS ---------------------------------------------------------------------------------
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+SMS_BATCH_LIMIT = 500
+INVALID_NUMBER = {"code": "invalid_number", "message": "not a valid E.164 number"}
 
 
 class SmsStandIn(HttpStandIn):
-    """``POST /v1/messages``, ``GET /v1/account``; signed delivery reports and replies."""
+    """``POST /v1/messages`` and ``/v1/messages/batch``, ``GET /v1/account``; signed
+    delivery reports and replies.
+
+    A batch is one lock and one JSON answer however many messages it carries (the
+    benchmark sends thousands a second through it).
+    """
 
     def __init__(self, api_key: str = "sms-key", signing_secret: str | None = None) -> None:
         super().__init__()
@@ -249,19 +256,46 @@ class SmsStandIn(HttpStandIn):
         if seen.method == "POST" and seen.path == "/v1/messages":
             payload = seen.json()
             if not E164.match(str(payload.get("to", ""))):
-                return _json(422, {"error": {"code": "invalid_number",
-                                             "message": "not a valid E.164 number"}})
-            reference = payload.get("client_reference")
+                return _json(422, {"error": INVALID_NUMBER})
             with self.lock:
-                if reference and reference in self._by_reference:
-                    return _json(200, {"id": self._by_reference[reference], "status": "queued"})
-                message_id = self.new_id("sms")
-                if reference:
-                    self._by_reference[reference] = message_id
-                self.deliveries.append(Delivery(message_id, payload["to"], payload["text"],
-                                                reference, {"from": payload.get("from")}))
-            return _json(201, {"id": message_id, "status": "queued"})
+                message_id, new = self._deliver(payload)
+            return _json(201 if new else 200, {"id": message_id, "status": "queued"})
+        if seen.method == "POST" and seen.path == "/v1/messages/batch":
+            return self._batch(seen.json()["messages"])
         return _json(404, {"error": "no such route"})
+
+    def _deliver(self, payload: dict[str, Any]) -> tuple[str, bool]:
+        """Deliver one message unless its ``client_reference`` was seen: its id, and
+        whether it is new. Call with the lock held."""
+        reference = payload.get("client_reference")
+        if reference and reference in self._by_reference:
+            return self._by_reference[reference], False
+        message_id = self.new_id("sms")
+        if reference:
+            self._by_reference[reference] = message_id
+        self.deliveries.append(Delivery(message_id, payload["to"], payload["text"], reference,
+                                        {"from": payload.get("from")}))
+        return message_id, True
+
+    def _batch(self, messages: Any) -> Answer:
+        """A malformed request is refused whole, before anything is delivered; then
+        each message is accepted or refused on its own, in order."""
+        if not isinstance(messages, list) or not 0 < len(messages) <= SMS_BATCH_LIMIT or not all(
+                isinstance(m, dict) and isinstance(m.get("text"), str) for m in messages):
+            return _json(400, {"error": {
+                "code": "bad_request",
+                "message": f"messages: 1 to {SMS_BATCH_LIMIT} objects with to and text"}})
+        results: list[dict[str, Any]] = []
+        with self.lock:
+            for message in messages:
+                reference = message.get("client_reference")
+                if E164.match(str(message.get("to", ""))):
+                    message_id, _new = self._deliver(message)
+                    results.append({"client_reference": reference, "id": message_id,
+                                    "status": "queued"})
+                else:
+                    results.append({"client_reference": reference, "error": INVALID_NUMBER})
+        return _json(200, {"results": results})
 
     def signed(self, payload: Any, *, timestamp: int | None = None,
                secret: str | None = None) -> tuple[dict[str, str], bytes]:
