@@ -31,7 +31,8 @@ translations: $(STAMP)
 run: install
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi tenants apply tenants/demo.toml
-	$(BIN)/flask --app wsgi tenants seed tenants/demo/candidates.jsonl --tenant demo
+	$(BIN)/flask --app wsgi tenants seed tenants/demo/candidates.jsonl tenants/demo/company.jsonl \
+		--tenant demo
 	$(BIN)/flask --app wsgi templates install-starters --tenant demo
 	@echo ""
 	@echo "  Rekindle is starting on http://127.0.0.1:5000/login"

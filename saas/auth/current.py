@@ -14,7 +14,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import AnonymousUserMixin, current_user, logout_user
 
 from saas import audit
@@ -94,6 +104,10 @@ def release_request_scope(_exc: BaseException | None = None) -> None:
 
 
 def actor() -> tuple[audit.service.ActorKind, uuid.UUID | None]:
+    """Who is acting: the signed-in user or staff member, ``anonymous`` in a request
+    nobody signed in to, and ``system`` outside any request (a command, a job)."""
+    if not has_request_context():  # flask-login has no user to give
+        return "system", None
     user = current_user
     if not user.is_authenticated:
         return "anonymous", None

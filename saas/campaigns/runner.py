@@ -62,7 +62,7 @@ def _claim(campaign_id: uuid.UUID, now: dt.datetime, size: int) -> list[Campaign
     stmt = sa.select(CampaignEnrollment).where(
         CampaignEnrollment.campaign_id == campaign_id, CampaignEnrollment.state == "active",
         CampaignEnrollment.next_step_at <= now,
-    ).order_by(CampaignEnrollment.next_step_at, CampaignEnrollment.id).limit(size)
+    ).order_by(CampaignEnrollment.next_step_at).limit(size)
     if db.session.connection().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return list(db.session.scalars(stmt))
@@ -135,7 +135,8 @@ def run_batch(campaign: Campaign, now: dt.datetime, size: int = BATCH) -> BatchO
 
 def _finish_if_done(campaign: Campaign) -> None:
     """A campaign with no active enrollment left is ``finished``."""
-    left = db.session.scalar(sa.select(sa.func.count()).select_from(CampaignEnrollment).where(
-        CampaignEnrollment.campaign_id == campaign.id, CampaignEnrollment.state == "active"))
-    if not left:
+    left = db.session.scalar(sa.select(CampaignEnrollment.id).where(
+        CampaignEnrollment.campaign_id == campaign.id, CampaignEnrollment.state == "active",
+    ).limit(1))
+    if left is None:
         campaign.state = "finished"

@@ -209,6 +209,8 @@ def queue_messages(
     one no channel can reach gets an :class:`OutreachRefused` and no row. Adds to the
     session and flushes; the caller commits and then calls :func:`dispatch_messages`.
     """
+    if not requests:
+        return []
     moment = now or utcnow()
     keys = [r.idempotency_key for r in requests]
     taken: dict[str, OutboundMessage] = {m.idempotency_key: m for m in db.session.scalars(

@@ -214,6 +214,9 @@ def _fate(result: SendResult, attempts: int, finished_at: dt.datetime) -> dict[s
             "last_error": (result.detail or result.status)[:500]}
 
 
+FATE_COLUMNS = ("state", "sent_at", "send_after", "provider_message_id", "last_error")
+
+
 def _record(fates: dict[uuid.UUID, dict[str, Any]], claimed: dict[uuid.UUID, int],
             tenant_id: uuid.UUID) -> None:
     """Write every fate in one statement (executemany), each under its own claim."""
@@ -223,11 +226,10 @@ def _record(fates: dict[uuid.UUID, dict[str, Any]], claimed: dict[uuid.UUID, int
     stmt = sa.update(table).where(
         table.c.tenant_id == tenant_id, table.c.id == sa.bindparam("b_id"),
         table.c.state == "sending", table.c.attempts == sa.bindparam("b_attempts"),
-    ).values({column: sa.bindparam(f"b_{column}") for column in (
-        "state", "sent_at", "send_after", "provider_message_id", "last_error")})
+    ).values({name: sa.bindparam(f"b_{name}") for name in FATE_COLUMNS})
     db.session.execute(stmt, [
         {"b_id": ident, "b_attempts": claimed[ident],
-         **{f"b_{column}": value for column, value in fate.items()}}
+         **{f"b_{name}": fate[name] for name in FATE_COLUMNS}}
         for ident, fate in fates.items()])
 
 

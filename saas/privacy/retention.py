@@ -32,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from saas import audit
 from saas.candidates.models import Candidate
@@ -254,7 +255,7 @@ def _note_new_contact(session: Session, _context: Any, _instances: Any) -> None:
     moved: set[uuid.UUID] = session.info.setdefault(_DROPPED, set())
     for obj in session.dirty:
         if isinstance(obj, Candidate):
-            history: Any = sa.inspect(obj).attrs.last_contact_at.history
+            history = get_history(obj, "last_contact_at")
             before = (history.deleted or [None])[0]
             after = (history.added or [None])[0]
             if after is not None and (before is None or after > before):

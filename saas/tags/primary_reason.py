@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm.attributes import get_history
 
 from saas.candidates.models import Candidate
 from saas.tags.models import CandidateTag
@@ -62,7 +63,7 @@ def _note_reason_changes(session: Session, _context: Any, _instances: Any) -> No
     touched: set[uuid.UUID] = session.info.setdefault(_PENDING, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, CandidateTag) and obj.candidate_id is not None:
-            history: Any = sa.inspect(obj).attrs.dimension.history
+            history = get_history(obj, "dimension")
             previous: tuple[Any, ...] = tuple(history.deleted or ())
             dimensions = {obj.dimension, *previous}
             if "reason" in dimensions:

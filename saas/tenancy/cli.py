@@ -46,12 +46,13 @@ def apply_command(paths: tuple[str, ...]) -> None:
 
 
 @tenants_cli.command("seed")
-@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--tenant", "slug", required=True, help="The tenant's slug.")
 @with_appcontext
-def seed_command(path: str, slug: str) -> None:
-    """Load candidates, timelines and offers from a JSON-lines file (e.g. demo data)."""
-    from saas.candidates.seed import SeedError, load_seed_file
+def seed_command(paths: tuple[str, ...], slug: str) -> None:
+    """Load candidates with their timelines and offers, and the company's openings and
+    change events, from JSON-lines files (e.g. demo data); all or nothing, idempotent."""
+    from saas.candidates.seed import SeedError, load_seed_files
     from saas.tenancy.context import tenant_context
 
     tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first()
@@ -59,13 +60,15 @@ def seed_command(path: str, slug: str) -> None:
         raise click.ClickException(f"no tenant {slug!r}")
     try:
         with tenant_context(tenant.id):
-            result = load_seed_file(path)
+            result = load_seed_files(paths)
     except SeedError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was loaded") from exc
     click.echo(f"{slug}: {result.created} candidates added ({result.skipped} already there), "
-               f"{result.interactions} interactions, {result.offers} offers")
+               f"{result.interactions} interactions, {result.offers} offers; "
+               f"{result.openings} openings and {result.change_events} change events added "
+               f"({result.company_skipped} already there)")
 
 
 @tenants_cli.command("list")

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm.attributes import get_history
 
 from saas.tenancy.context import CrossTenantWrite, TenantContextRequired, current_scope
 from saas.tenancy.scoped import TenantScoped, is_tenant_scoped
@@ -66,7 +67,7 @@ def stamp_and_guard_writes(session: Session, _context: Any, _instances: Any) -> 
     for obj in list(session.dirty) + list(session.deleted):
         if not isinstance(obj, TenantScoped):
             continue
-        history = inspect(obj).attrs.tenant_id.history
+        history = get_history(obj, "tenant_id")
         if history.has_changes() and history.deleted:
             raise CrossTenantWrite(f"tenant_id of {type(obj).__name__} cannot change")
         if not scope.unscoped and obj.tenant_id != scope.tenant_id:

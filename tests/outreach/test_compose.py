@@ -5,16 +5,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import Flask
 
 from saas.auth.models import User
+from saas.candidates.interactions import add_interaction
 from saas.extensions import db
+from saas.openings.service import create_event
 from saas.outreach.outbox import queue_message
 from saas.tenancy.context import tenant_context
+from saas.timeutil import utcnow
 from tests.factories import TenantFixture, csrf_from, login
 from tests.outreach.outbox_support import (  # noqa: F401 (fixtures)
+    StandInProvider,
     make_candidate,
     make_template,
     outreach_app,
@@ -29,6 +34,13 @@ def _speak(fixture: TenantFixture, role: str, locale: str | None) -> None:
     assert user is not None
     user.locale = locale
     db.session.commit()
+
+
+def _groups(html: str) -> dict[str, list[str]]:
+    """The template select's option groups: label → option texts, in order."""
+    return {label: re.findall(r"<option[^>]*>([^<]+)</option>", options)
+            for label, options in re.findall(
+                r'<optgroup label="([^"]+)">(.*?)</optgroup>', html, flags=re.S)}
 
 
 def test_compose_preview_and_send_in_english(outreach_app: Flask,
@@ -50,8 +62,8 @@ def test_compose_preview_and_send_in_english(outreach_app: Flask,
     page = client.get(f"/outreach/compose?candidate_id={candidate_id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'lang="en"' in html
-    options = re.findall(r"<option[^>]*>([^<]+)</option>", html)
-    assert options[0] == "wrap-up follow-up · suggested"
+    assert _groups(html) == {"Suggested": ["wrap-up follow-up"],
+                             "Other templates": ["company news"]}
     assert "Is the project wrapped up now?" in html  # the suggested one is previewed
     assert "Will go by phone because…" in html and "agreed on 2025-10-12" in html
     assert "Allowed: no rule stands in the way." in html
@@ -140,3 +152,58 @@ def test_queue_cards_link_to_compose(outreach_app: Flask, web_tenant: TenantFixt
     html = client.get("/queue?owner=all").get_data(as_text=True)
     if f"candidate-{candidate_id}" in html:
         assert f"/outreach/compose?candidate_id={candidate_id}" in html
+
+
+def test_compose_suggests_the_template_about_news_they_care_about(
+        outreach_app: Flask, web_tenant: TenantFixture) -> None:
+    """A value with company news since the last conversation beats one without; the page
+    shows what the message draws on: the last conversation and that news."""
+    ctx = web_tenant
+    with outreach_app.app_context(), tenant_context(ctx.id):
+        _speak(ctx, "recruiter", "en")
+        candidate = make_candidate(values=["flexibility", "family"])
+        add_interaction(candidate, {
+            "occurred_at": utcnow() - dt.timedelta(days=90), "channel": "phone",
+            "direction": "inbound", "summary": "Busy with a release until spring",
+            "quote": "Call me after the launch"})
+        create_event({"kind": "policy", "title": "Hybrid work", "values": ["flexibility"],
+                      "texts": {"en": "Engineers can now work remotely two days a week"},
+                      "occurred_on": (utcnow() - dt.timedelta(days=10)).date()})
+        for name, purpose in (("a family", "family_friendly"), ("b news", "company_news"),
+                              ("c flexible", "flexible_work"), ("d other", None)):
+            make_template(name=name, purpose=purpose, body=f"{name}: {{{{ changes|join }}}}")
+        db.session.commit()
+        candidate_id = candidate.id
+    client = outreach_app.test_client()
+    login(client, ctx, "recruiter")
+    html = client.get(f"/outreach/compose?candidate_id={candidate_id}").get_data(as_text=True)
+    assert _groups(html) == {"Suggested": ["c flexible", "b news"],
+                             "Other templates": ["a family", "d other"]}
+    assert "c flexible: Engineers can now work remotely two days a week" in html
+    context = html[html.index('class="facts compose-context"'):]
+    assert "Busy with a release until spring" in context and "Call me after the launch" in context
+    assert "Engineers can now work remotely two days a week" in context
+
+
+def test_sending_the_same_message_again_sends_nothing_and_says_so(
+        outreach_app: Flask, web_tenant: TenantFixture, provider: StandInProvider) -> None:
+    ctx = web_tenant
+    with outreach_app.app_context(), tenant_context(ctx.id):
+        _speak(ctx, "recruiter", "en")
+        candidate_id = make_candidate(preferred_channel="phone").id
+        template_id = make_template(body="Once only, please.").id
+        db.session.commit()
+    client = outreach_app.test_client()
+    login(client, ctx, "recruiter")
+    form = {"candidate_id": str(candidate_id), "template_id": str(template_id), "channel": ""}
+    locations = []
+    for _attempt in range(2):
+        page = client.get(f"/outreach/compose?candidate_id={candidate_id}")
+        sent = client.post("/outreach/compose",
+                           data={**form, "csrf_token": csrf_from(page.get_data(as_text=True))})
+        assert sent.status_code == 302
+        locations.append(sent.headers["Location"])
+        shown = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert locations[0] == locations[1]
+    assert "was not sent again" in shown and 'class="flash info"' in shown
+    assert len(provider.deliveries) == 1
