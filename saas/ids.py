@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
 
 
 def new_id() -> uuid.UUID:
@@ -32,3 +36,15 @@ def parse_id(value: object) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def in_ids(column: Any, ids: Iterable[uuid.UUID]) -> sa.ColumnElement[bool]:
+    """``column IN (ids)`` for a batch, with the ids written into the SQL text.
+
+    They are UUIDs (never user text), so nothing needs escaping; a batch of 1,000 then
+    costs the driver no parameter binding, and the statement is still compiled once.
+    """
+    values: sa.BindParameter[list[uuid.UUID]] = sa.bindparam(
+        "ids", list(ids), unique=True, expanding=True, literal_execute=True)
+    condition: sa.ColumnElement[bool] = column.in_(values)
+    return condition

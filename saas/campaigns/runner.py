@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -31,6 +31,7 @@ from saas.campaigns.models import Campaign, CampaignEnrollment, CampaignStep
 from saas.campaigns.service import steps_of, template_named
 from saas.candidates.models import Candidate
 from saas.extensions import db
+from saas.ids import in_ids
 from saas.outreach.models import OutboundMessage, Template
 from saas.outreach.outbox import (
     IdempotencyConflict,
@@ -39,7 +40,7 @@ from saas.outreach.outbox import (
     queue_messages,
 )
 
-BATCH = 500
+BATCH = 1000
 
 
 @dataclass
@@ -72,15 +73,21 @@ def _templates(steps: list[CampaignStep]) -> dict[int, Template | None]:
     return {s.position: template_named(s.template_name, s.channel) for s in steps}
 
 
-def _move_on(enrollment: CampaignEnrollment, steps: list[CampaignStep],
+def _move_on(batch: list[CampaignEnrollment], steps: list[CampaignStep],
              now: dt.datetime) -> None:
-    following = enrollment.next_position + 1
-    if following >= len(steps):
-        enrollment.state, enrollment.next_step_at = "finished", None
-        enrollment.next_position = following
-        return
-    enrollment.next_position = following
-    enrollment.next_step_at = now + dt.timedelta(days=steps[following].delay_days)
+    """Each enrollment to its next step (due after that step's delay) or ``finished``:
+    one UPDATE per step the batch was at."""
+    at: dict[int, list[uuid.UUID]] = defaultdict(list)
+    for enrollment in batch:
+        at[enrollment.next_position].append(enrollment.id)
+    for position, ids in sorted(at.items()):
+        following = position + 1
+        values: dict[str, object] = (
+            {"state": "finished", "next_step_at": None} if following >= len(steps) else
+            {"next_step_at": now + dt.timedelta(days=steps[following].delay_days)})
+        db.session.execute(sa.update(CampaignEnrollment).where(
+            in_ids(CampaignEnrollment.id, ids)).values(next_position=following, **values,
+                                                   ).execution_options(synchronize_session=False))
 
 
 def run_batch(campaign: Campaign, now: dt.datetime, size: int = BATCH) -> BatchOutcome:
@@ -95,7 +102,7 @@ def run_batch(campaign: Campaign, now: dt.datetime, size: int = BATCH) -> BatchO
         db.session.rollback()
         return outcome
     candidates = {c.id: c for c in db.session.scalars(sa.select(Candidate).where(
-        Candidate.id.in_([e.candidate_id for e in batch])))}
+        in_ids(Candidate.id, [e.candidate_id for e in batch])))}
     requests: list[MessageRequest] = []
     for enrollment in batch:
         position = enrollment.next_position
@@ -107,10 +114,10 @@ def run_batch(campaign: Campaign, now: dt.datetime, size: int = BATCH) -> BatchO
             requests.append(MessageRequest(
                 candidate, template, step_key(campaign.id, candidate.id, position),
                 channel=steps[position].channel, step=position))
-        _move_on(enrollment, steps, now)
-        outcome.advanced += 1
+    outcome.advanced = len(batch)
     results = queue_messages(requests, sender=None, campaign_id=campaign.id, now=now,
                              actor_kind="system")
+    _move_on(batch, steps, now)
     for request, result in zip(requests, results, strict=True):
         position = request.step or 0
         if isinstance(result, OutreachRefused):

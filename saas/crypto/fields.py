@@ -136,11 +136,18 @@ class Encrypted(Generic[T]):
             obj.tenant_id = require_tenant_id()
         if obj.id is None:
             obj.id = new_id()
-        if self.owner == "tenant":
-            key_id, key = active_key("tenant", obj.tenant_id, "data")
-        else:
-            owner_id = getattr(obj, self.owner_attr)
-            if owner_id is None:
-                raise ValueError(f"{self.owner_attr} must be set before {self.field}")
-            key_id, key = active_key("candidate", owner_id, "data")
-        setattr(obj, self.column, seal(key_id, key, _encode(value, self.codec), self._aad(obj)))
+        owner_id = obj.tenant_id if self.owner == "tenant" else getattr(obj, self.owner_attr)
+        if owner_id is None:
+            raise ValueError(f"{self.owner_attr} must be set before {self.field}")
+        setattr(obj, self.column, self.sealed(value, table=obj.__tablename__,
+                                              tenant_id=obj.tenant_id, row_id=obj.id,
+                                              owner_id=owner_id))
+
+    def sealed(self, value: T, *, table: str, tenant_id: uuid.UUID, row_id: uuid.UUID,
+               owner_id: uuid.UUID) -> bytes:
+        """The ciphertext of ``value`` for the row ``row_id`` of ``table`` — for a bulk
+        INSERT that writes rows without objects. ``owner_id``: the tenant or candidate
+        whose key seals it (see ``owner``)."""
+        key_id, key = active_key(self.owner, owner_id, "data")
+        return seal(key_id, key, _encode(value, self.codec),
+                    associated_data(tenant_id, table, row_id, self.field))

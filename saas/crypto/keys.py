@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.crypto.master import MasterKeyring, UnwrapError
 from saas.extensions import db
-from saas.ids import new_id
+from saas.ids import in_ids, new_id
 from saas.tenancy.context import require_tenant_id
 from saas.tenancy.scoped import TenantScoped
 from saas.timeutil import UTCDateTime, utcnow
@@ -151,7 +151,7 @@ def preload_keys(owner_kind: OwnerKind, owner_ids: Iterable[uuid.UUID],
         return
     with db.session.no_autoflush:
         rows = db.session.scalars(sa.select(DataKey).where(
-            DataKey.owner_kind == owner_kind, DataKey.owner_id.in_(missing),
+            DataKey.owner_kind == owner_kind, in_ids(DataKey.owner_id, missing),
             DataKey.purpose == purpose, DataKey.active.is_(True),
         ).order_by(DataKey.created_at)).all()
     cache = _cache()

@@ -27,6 +27,7 @@ from saas.candidates.timeline import Interaction
 from saas.crypto.keys import preload_keys
 from saas.extensions import db
 from saas.hooks.manager import enabled_plugins
+from saas.ids import in_ids
 from saas.offers.models import Offer
 from saas.openings.models import ChangeEvent, Opening
 from saas.outreach.models import OutboundMessage, Template
@@ -84,12 +85,12 @@ class OutreachFacts:
         if writing:
             facts.recent = _recent(ids, now)
             facts.values = _grouped(ids, sa.select(CandidateTag.candidate_id, CandidateTag.code)
-                                    .where(CandidateTag.candidate_id.in_(ids),
+                                    .where(in_ids(CandidateTag.candidate_id, ids),
                                            CandidateTag.dimension == "value")
                                     .order_by(CandidateTag.code))
             facts.skills = _grouped(ids, sa.select(CandidateSkill.candidate_id,
                                                    CandidateSkill.skill)
-                                    .where(CandidateSkill.candidate_id.in_(ids))
+                                    .where(in_ids(CandidateSkill.candidate_id, ids))
                                     .order_by(CandidateSkill.skill))
             facts.timelines = _timelines(ids)
             facts.changes = list(db.session.scalars(sa.select(ChangeEvent).where(
@@ -126,7 +127,7 @@ def _grouped(ids: Iterable[uuid.UUID], stmt: sa.Select[uuid.UUID, str],
 
 def _hiring(ids: list[uuid.UUID]) -> set[uuid.UUID]:
     return set(db.session.scalars(sa.select(Offer.candidate_id).where(
-        Offer.candidate_id.in_(ids), Offer.status == "pending")))
+        in_ids(Offer.candidate_id, ids), Offer.status == "pending")))
 
 
 def _recent(ids: list[uuid.UUID], now: dt.datetime) -> dict[uuid.UUID, list[RecentMessage]]:
@@ -134,7 +135,7 @@ def _recent(ids: list[uuid.UUID], now: dt.datetime) -> dict[uuid.UUID, list[Rece
     rows = db.session.execute(sa.select(
         OutboundMessage.candidate_id, OutboundMessage.id, OutboundMessage.content_hash,
     ).where(
-        OutboundMessage.candidate_id.in_(ids), OutboundMessage.state.in_(COUNTED_STATES),
+        in_ids(OutboundMessage.candidate_id, ids), OutboundMessage.state.in_(COUNTED_STATES),
         sa.func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at) >= now - WINDOW))
     for candidate_id, message_id, digest in rows:
         found[candidate_id].append(RecentMessage(message_id, digest))
@@ -144,6 +145,6 @@ def _recent(ids: list[uuid.UUID], now: dt.datetime) -> dict[uuid.UUID, list[Rece
 def _timelines(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Interaction]]:
     found: dict[uuid.UUID, list[Interaction]] = {ident: [] for ident in ids}
     for row in db.session.scalars(sa.select(Interaction).where(
-            Interaction.candidate_id.in_(ids)).order_by(Interaction.occurred_at)):
+            in_ids(Interaction.candidate_id, ids)).order_by(Interaction.occurred_at)):
         found[row.candidate_id].append(row)
     return found

@@ -38,6 +38,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from saas.candidates.models import Candidate
@@ -46,7 +47,7 @@ from saas.extensions import db
 from saas.hooks.manager import HookOutcome, call_optional, implements
 from saas.hooks.settings import plugin_settings
 from saas.hooks.types import OutgoingMessage, SendResult
-from saas.ids import new_id
+from saas.ids import in_ids, new_id
 from saas.outreach.facts import OutreachFacts
 from saas.outreach.models import OutboundMessage
 from saas.outreach.outbox import audit_messages
@@ -58,6 +59,7 @@ from saas.outreach.policy import (
     tenant_policy,
 )
 from saas.outreach.template_context import unsubscribe_link
+from saas.privacy.retention import drop_notices_of
 from saas.tenancy.models import Tenant
 from saas.timeutil import utcnow
 
@@ -89,7 +91,7 @@ def claim(message_ids: Sequence[uuid.UUID], now: dt.datetime) -> dict[uuid.UUID,
     if not message_ids:
         return {}
     rows = db.session.execute(sa.update(OutboundMessage).where(
-        OutboundMessage.id.in_(list(message_ids)),
+        in_ids(OutboundMessage.id, message_ids),
         OutboundMessage.state.in_(("queued", "scheduled")),
         sa.or_(OutboundMessage.send_after.is_(None), OutboundMessage.send_after <= now),
     ).values(state="sending", attempts=OutboundMessage.attempts + 1, send_after=now + LEASE,
@@ -111,7 +113,7 @@ def _still_claimed(claimed: dict[uuid.UUID, int]) -> set[uuid.UUID]:
     """The messages still held by this worker's claims (locked on PostgreSQL until commit):
     a claim the sweeper freed after its lease is no longer ours to record."""
     stmt = sa.select(OutboundMessage.id, OutboundMessage.attempts).where(
-        OutboundMessage.id.in_(list(claimed)), OutboundMessage.state == "sending")
+        in_ids(OutboundMessage.id, claimed), OutboundMessage.state == "sending")
     if db.session.connection().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     return {ident for ident, attempts in db.session.execute(stmt)
@@ -184,17 +186,32 @@ def _send_all(messages: list[OutboundMessage], candidates: dict[uuid.UUID, Candi
     return results
 
 
-def record_on_timeline(message: OutboundMessage, candidate: Candidate,
-                       sent_at: dt.datetime) -> None:
-    """The sent message as an outbound interaction (no note insights: these are our words)."""
-    interaction = Interaction(id=new_id(), candidate_id=candidate.id, occurred_at=sent_at,
-                              channel=message.channel, direction="outbound",
-                              author_id=message.sent_by, version=1)
-    interaction.summary = message.body or ""
-    db.session.add(interaction)
-    last = candidate.last_contact_at
-    if last is None or (last if last.tzinfo else last.replace(tzinfo=dt.UTC)) < sent_at:
-        candidate.last_contact_at = sent_at
+def record_on_timeline(messages: Sequence[OutboundMessage],
+                       candidates: Mapping[uuid.UUID, Candidate], sent_at: dt.datetime) -> None:
+    """The sent messages as outbound interactions (no note insights: these are our words);
+    their candidates were contacted at ``sent_at`` (one UPDATE for all of them)."""
+    if not messages:
+        return
+    tenant_id = messages[0].tenant_id
+    rows = []
+    for message in messages:
+        row_id = new_id()
+        rows.append({
+            "id": row_id, "tenant_id": tenant_id, "candidate_id": message.candidate_id,
+            "occurred_at": sent_at, "channel": message.channel, "direction": "outbound",
+            "author_id": message.sent_by, "version": 1, "created_at": sent_at,
+            "summary_ct": Interaction.summary.sealed(
+                message.body or "", table=Interaction.__tablename__, tenant_id=tenant_id,
+                row_id=row_id, owner_id=message.candidate_id)})
+    db.session.execute(sa.insert(Interaction), rows)
+    ids = sorted({m.candidate_id for m in messages})
+    db.session.execute(sa.update(Candidate).where(
+        in_ids(Candidate.id, ids),
+        sa.or_(Candidate.last_contact_at.is_(None), Candidate.last_contact_at < sent_at),
+    ).values(last_contact_at=sent_at).execution_options(synchronize_session=False))
+    drop_notices_of(db.session(), ids)
+    for ident in ids:  # as written, for whoever reads them in this session
+        set_committed_value(candidates[ident], "last_contact_at", sent_at)
 
 
 def _fate(result: SendResult, attempts: int, finished_at: dt.datetime) -> dict[str, Any]:
@@ -214,6 +231,8 @@ def _fate(result: SendResult, attempts: int, finished_at: dt.datetime) -> dict[s
             "last_error": (result.detail or result.status)[:500]}
 
 
+# What sending reads of a candidate (the rules, the time zone, the language).
+SENDER_NEEDS = (Candidate.status, Candidate.timezone, Candidate.locale, Candidate.last_contact_at)
 FATE_COLUMNS = ("state", "sent_at", "send_after", "provider_message_id", "last_error")
 
 
@@ -243,9 +262,10 @@ def deliver_many(message_ids: Sequence[uuid.UUID],
     if not claimed:
         return outcome
     messages = list(db.session.scalars(
-        sa.select(OutboundMessage).where(OutboundMessage.id.in_(list(claimed)))))
-    candidates = {c.id: c for c in db.session.scalars(sa.select(Candidate).where(
-        Candidate.id.in_({m.candidate_id for m in messages})))}
+        sa.select(OutboundMessage).where(in_ids(OutboundMessage.id, claimed))))
+    candidates = {c.id: c for c in db.session.scalars(
+        sa.select(Candidate).where(in_ids(Candidate.id, {m.candidate_id for m in messages}))
+        .options(load_only(*SENDER_NEEDS)))}
     facts = OutreachFacts.load(list(candidates.values()), moment, writing=False)
     quiet = parse_quiet_hours(str(tenant_policy(facts.tenant).get("quiet_hours") or ""))
     ready: list[OutboundMessage] = []
@@ -276,8 +296,7 @@ def deliver_many(message_ids: Sequence[uuid.UUID],
             set_committed_value(message, column, value)  # as written, without a second UPDATE
         state = fates[message.id]["state"] if message.id in ours else "skipped"
         outcome[message.id] = "retry" if state == "queued" else state
-        if state == "sent":
-            record_on_timeline(message, candidates[message.candidate_id], finished_at)
+    record_on_timeline([m for m in ready if outcome[m.id] == "sent"], candidates, finished_at)
     audit_messages("outreach.sent", [m for m in ready if outcome[m.id] == "sent"],
                    actor_kind="system")
     audit_messages("outreach.failed", [m for m in ready if outcome[m.id] == "failed"],

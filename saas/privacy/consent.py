@@ -40,7 +40,7 @@ from sqlalchemy.orm.attributes import get_history
 from saas import audit
 from saas.candidates.models import CHANNELS, Candidate
 from saas.extensions import db
-from saas.ids import new_id
+from saas.ids import in_ids, new_id
 from saas.privacy.models import BASES, CONSENT_CHANNELS, WITHDRAWAL_ROUTES, ConsentRecord
 from saas.timeutil import utcnow
 
@@ -110,7 +110,7 @@ def histories(candidate_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Consen
     if not found:
         return found
     for row in db.session.scalars(sa.select(ConsentRecord).where(
-            ConsentRecord.candidate_id.in_(list(found))).order_by(
+            in_ids(ConsentRecord.candidate_id, found)).order_by(
             ConsentRecord.given_at, ConsentRecord.id)):
         found[row.candidate_id].append(row)
     return found

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ from sqlalchemy.orm.attributes import get_history
 from saas import audit
 from saas.candidates.models import Candidate
 from saas.extensions import db
+from saas.ids import in_ids
 from saas.insights.follow_up import add_months
 from saas.privacy.erasure import erase_candidate
 from saas.privacy.models import RetentionNotice
@@ -262,11 +264,16 @@ def _note_new_contact(session: Session, _context: Any, _instances: Any) -> None:
                 moved.add(obj.id)
 
 
+def drop_notices_of(session: Session, candidate_ids: Iterable[uuid.UUID]) -> None:
+    """The candidates were just contacted: their retention clocks restart, so any
+    warning that they are about to be erased no longer holds."""
+    ids = sorted(set(candidate_ids))
+    if ids:
+        session.execute(sa.delete(RetentionNotice).where(in_ids(RetentionNotice.candidate_id, ids)))
+
+
 def _drop_notices_of_contacted(session: Session, _context: Any) -> None:
-    moved: set[uuid.UUID] = session.info.pop(_DROPPED, set())
-    if moved:
-        session.execute(sa.delete(RetentionNotice).where(
-            RetentionNotice.candidate_id.in_(sorted(moved))))
+    drop_notices_of(session, session.info.pop(_DROPPED, set()))
 
 
 if not event.contains(Session, "before_flush", _note_new_contact):
