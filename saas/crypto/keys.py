@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -51,10 +51,26 @@ class DataKey(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
     destroyed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     def wrap_context(self) -> bytes:
-        return (
-            f"rekindle-key|{self.tenant_id}|{self.id}|{self.owner_kind}|"
-            f"{self.owner_id}|{self.purpose}"
-        ).encode()
+        return wrap_context(self)
+
+
+class KeyFields(Protocol):
+    """What unwrapping needs of a key: a :class:`DataKey` or a row of its columns."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    owner_kind: str
+    owner_id: uuid.UUID
+    purpose: str
+    wrapped_by: str
+    wrapped_key: bytes | None
+
+
+def wrap_context(key: KeyFields) -> bytes:
+    """The associated data a key is wrapped under: it cannot be moved to another owner."""
+    return (
+        f"rekindle-key|{key.tenant_id}|{key.id}|{key.owner_kind}|{key.owner_id}|{key.purpose}"
+    ).encode()
 
 
 def keyring() -> MasterKeyring:
@@ -149,8 +165,11 @@ def preload_keys(owner_kind: OwnerKind, owner_ids: Iterable[uuid.UUID],
     missing = [owner for owner in wanted if (owner_kind, owner, purpose) not in markers]
     if not missing:
         return
-    with db.session.no_autoflush:
-        rows = db.session.scalars(sa.select(DataKey).where(
+    with db.session.no_autoflush:  # columns, not objects: a batch has a thousand keys
+        rows = db.session.execute(sa.select(
+            DataKey.id, DataKey.tenant_id, DataKey.owner_kind, DataKey.owner_id,
+            DataKey.purpose, DataKey.wrapped_by, DataKey.wrapped_key,
+        ).where(
             DataKey.owner_kind == owner_kind, in_ids(DataKey.owner_id, missing),
             DataKey.purpose == purpose, DataKey.active.is_(True),
         ).order_by(DataKey.created_at)).all()
@@ -163,16 +182,16 @@ def preload_keys(owner_kind: OwnerKind, owner_ids: Iterable[uuid.UUID],
         markers[owner_kind, row.owner_id, purpose] = row.id
 
 
-def _unwrap(row: DataKey) -> bytes:
+def _unwrap(row: KeyFields) -> bytes:
     assert row.wrapped_key is not None
     kind, _, ref = row.wrapped_by.partition(":")
     if kind == "master":
-        return keyring().unwrap(ref, row.wrapped_key, row.wrap_context())
+        return keyring().unwrap(ref, row.wrapped_key, wrap_context(row))
     if kind == "key":
         parent = key_material(uuid.UUID(ref))
         try:
             return AESGCM(parent).decrypt(
-                row.wrapped_key[:12], row.wrapped_key[12:], row.wrap_context()
+                row.wrapped_key[:12], row.wrapped_key[12:], wrap_context(row)
             )
         except Exception as exc:
             raise UnwrapError(f"key {row.id} failed authentication") from exc
