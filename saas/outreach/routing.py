@@ -159,6 +159,16 @@ def skip_text(skip: dict[str, str]) -> str:
     return str(texts.get(skip.get("why", ""), channel))
 
 
+def _joined(parts: Sequence[str]) -> str:
+    """Reasons in a row, with the reader's punctuation (；in Chinese)."""
+    return str(_("; ")).join(parts)
+
+
+def _because(channel: str | None, reasons: Sequence[str]) -> str:
+    return str(_("%(channel)s: %(reasons)s", channel=_label(channel),
+                 reasons=_joined(reasons)))
+
+
 def explain(record: dict[str, Any]) -> str:
     """A stored routing decision in words, in the reader's language."""
     channel = record.get("channel")
@@ -170,17 +180,16 @@ def explain(record: dict[str, Any]) -> str:
             reason = _("the candidate prefers it and agreed on %(day)s", day=when)
         else:
             reason = _("the candidate prefers it")
-        return f"{_label(channel)}: {reason}"
+        return _because(channel, [str(reason)])
     if rule == "channel_order":
-        why = "; ".join(skip_text(s) for s in skipped)
-        reason = _("next in your channel order")
-        return f"{_label(channel)}: {why}; {reason}" if why else f"{_label(channel)}: {reason}"
+        return _because(channel, [*(skip_text(s) for s in skipped),
+                                  str(_("next in your channel order"))])
     if rule == "requested":
-        return f"{_label(channel)}: " + str(_("chosen by the sender"))
+        return _because(channel, [str(_("chosen by the sender"))])
     requested = record.get("requested")
     if requested:
-        why = "; ".join(skip_text(s) for s in skipped if s["channel"] == requested)
+        why = _joined([skip_text(s) for s in skipped if s["channel"] == requested])
         return str(_("%(channel)s cannot be used: %(why)s",
                      channel=_label(requested), why=why or "—"))
-    why = "; ".join(skip_text(s) for s in skipped)
+    why = _joined([skip_text(s) for s in skipped])
     return str(_("No channel can reach this candidate: %(why)s", why=why or "—"))
