@@ -146,14 +146,20 @@ def provider() -> Iterator[StandInProvider]:
     stand_in.close()
 
 
-@pytest.fixture(scope="module")
-def outreach_app(app: Flask, database_urls: tuple[str, str]) -> Flask:
-    """The app with the test channel (``app`` first: it migrated the database)."""
+def app_with_phone_channel(app: Flask, database_urls: tuple[str, str],
+                           channel: PhoneChannel) -> Flask:
+    """An app with ``channel`` as ``channel_phone``, on the database ``app`` migrated."""
     # Not RATELIMIT_ENABLED=False: the limiter is one object shared by every app in
     # the process, so that would switch rate limits off for every later test.
     return create_app(app_config(database_urls, PLUGIN_HOOK_TIMEOUT=2.0,
                                  MASTER_KEYS=app.config["MASTER_KEYS"]),
-                      extra_plugins=[("channel_phone", PhoneChannel())])
+                      extra_plugins=[("channel_phone", channel)])
+
+
+@pytest.fixture(scope="module")
+def outreach_app(app: Flask, database_urls: tuple[str, str]) -> Flask:
+    """The app with the test channel (``app`` first: it migrated the database)."""
+    return app_with_phone_channel(app, database_urls, PhoneChannel())
 
 
 def set_policy(fixture: TenantFixture, **policy: Any) -> None:

@@ -18,7 +18,6 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from saas.app import create_app
 from saas.audit.models import AuditEvent
 from saas.candidates.timeline import Interaction
 from saas.extensions import db
@@ -28,12 +27,12 @@ from saas.outreach.outbox import queue_message
 from saas.outreach.sending import deliver_many
 from saas.tenancy.context import tenant_context
 from saas.tenancy.models import TenantInfo
-from tests.conftest import app_config
 from tests.factories import TenantFixture
 from tests.outreach.outbox_support import (
     NOW,
     PhoneChannel,
     StandInProvider,
+    app_with_phone_channel,
     enable_phone,
     make_candidate,
     make_template,
@@ -66,9 +65,7 @@ def batch_provider() -> Iterator[StandInProvider]:
 
 @pytest.fixture(scope="module")
 def batch_app(app: Flask, database_urls: tuple[str, str]) -> Flask:
-    return create_app(app_config(database_urls, PLUGIN_HOOK_TIMEOUT=2.0,
-                                 MASTER_KEYS=app.config["MASTER_KEYS"]),
-                      extra_plugins=[("channel_phone", BatchPhoneChannel())])
+    return app_with_phone_channel(app, database_urls, BatchPhoneChannel())
 
 
 @pytest.fixture()
