@@ -136,8 +136,11 @@ _ASKABLE = frozenset({"project_wrapup", "competing_offer", "counter_offer"})
 _ASKED_FACTOR = 1 / 3
 _FOCUS_FACTOR = 1.5
 
+# A full stop ends a sentence, except after a title or abbreviation (Ms. Chen, A vs. B).
+_ABBREVIATIONS = ("vs", "mr", "ms", "mrs", "dr", "approx", "e\\.g", "i\\.e", "incl", "est")
+_ABBREVIATION = "".join(rf"(?<!\b{a})" for a in _ABBREVIATIONS)
 _SPLIT = re.compile(
-    r"(?P<sent>[;。!?\n]+|(?<=[a-z0-9)\]])\.(?=\s|$))"
+    rf"(?P<sent>[;。!?\n]+|(?<=[a-z0-9)\]]){_ABBREVIATION}\.(?=\s|$))"
     r"|(?P<but>\bbut\b|但是|不过|可是)"
     r"|(?P<clause>[,:]|\s[-–—]+\s|—+)"
 )

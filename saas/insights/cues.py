@@ -47,7 +47,9 @@ def compile_cues(pattern: str) -> re.Pattern[str]:
 REASON_CUES: dict[str, tuple[Cue, ...]] = {
     "project_wrapup": (
         (r"手(?:上|头|里)(?:的|那个|这个)?(?:项目|系统|工作|活|事|版本|需求)", 3), (r"交接", 3),
-        (r"收尾", 3), (r"结项|封版|版本.{0,6}(?:发|上)|发出去|接替|接班|带新人", 2),
+        (r"收尾|收完|还差最后|最后一(?:段|块|个阶段|期)", 3),
+        (r"结项|封版|版本.{0,6}(?:发|上)|(?:版本|代码|需求|包)[^,,。;;]{0,4}发出去|接替|接班|带新人"
+         r"|迁移|冲刺|攻坚|交付期|项目期|甲方|客户项目|驻场", 2),
         (r"上线", 3), (r"走不开|离不开|脱不开身|抽不开身", 3), (r"发版|交付|结项|验收", 2),
         (r"项目.{0,8}(?:结束|完成|做完|收尾|交付)", 3), (r"赶项目|忙项目|项目.{0,3}忙", 3),
         (r"(?:处理|忙|做完|完成|结束)(?:着|完)?.{0,6}项目", 3),
@@ -57,7 +59,15 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bhand(?:ing|ed)?[\s-]?(?:over|off)\b|\bhandover\b|\bhandoff\b", 3),
         (r"\b(?:finish|finishing|complete|completing|close out|closing out|deliver|delivering"
          r"|ship|shipping)\b.{0,40}\b(?:project|release|launch|migration|rollout|delivery|close"
-         r"|sprint|quarter|product|go-live)", 3),
+         r"|sprint|quarter|product|go-live|engagement|contract|assignment|implementation|audit"
+         r"|integration|upgrade|build|deployment|program)", 3),
+        (r"\b(?:whoever|someone|somebody|the person|the new \w+"
+         r"|(?:his|her|their) (?:replacement|successor)) (?:who )?(?:will |would |can )?"
+         r"tak(?:e|es|ing) over\b|\btak(?:e|es|ing) over (?:his|her|their)"
+         r" (?:work|duties|role|accounts|projects|clients|tasks)\b"
+         r"|\bknowledge transfer\b|\bonly one who knows\b"
+         r"|\b(?:writing|write|documenting|document) (?:up )?(?:docs|documentation|runbooks?|notes)"
+         r"|\bclient (?:engagement|project|work|deliverable)|\bengagement\b|\bdeliverables?\b", 2),
         (r"\brelease\b|\blaunch\b|\bmigration\b|\brollout\b|\bgo[-\s]live\b", 2),
         (r"\b(?:replacement|successor)\b|\btransition(?:ing)? (?:out|(?:his|her|their) work)"
          r"|\bquarter close\b|\bclos(?:e|ing) the (?:quarter|books|year)\b|\bsprint\b", 3),
@@ -68,16 +78,24 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|migration|rollout|cutover)", 3), (r"\bproject\b|项目", 1),
     ),
     "counter_offer": (
-        (r"挽留|留人|留任|加薪留|决定留下|先不动|暂时不动|不走了|不打算走", 3),
+        (r"挽留|留人|留任|加薪留|决定留下|先不动|暂时不动|(?:先|暂时)不想动|不走了|不打算走", 3),
+        (r"(?:老板|领导|上级|原公司|原单位|老东家|(?:现|原|目前的|现在的)公司|主管|经理|总监"
+         r"|leader|boss)"
+         r"[^,,。;;!?!?]{0,4}(?:不放|不肯放|不让走|死活不)", 3),
         (r"提(?:了|出)?(?:涨薪|加薪)", 3),
         (r"(?:老板|领导|上级|原公司|原单位|老东家|(?:现|原|目前的|现在的|他的|她的)公司|主管|经理"
-         r"|总监|leader|boss)[^,,。;;!?!?]{0,12}(?:加薪|涨薪|涨了|升职|升了|晋升|股票|期权|承诺|调薪"
+         r"|总监|leader|boss)[^,,。;;!?!?]{0,12}(?:加薪|涨薪|涨了|升职|升了|晋升|股票|期权|承诺"
+         r"|调(?:了)?薪|加(?:了)?钱"
+         r"|给(?:了)?钱|涨(?:了)?工资|答应"
          r"|counter)", 3),
         (r"留住(?:他|她)|让(?:他|她)留(?:下|任)|为了留|(?:要走|提(?:了)?离职|辞职|递(?:了)?辞呈)"
-         r"[^。;;!?!?\n]{0,30}(?:涨|加薪|升职|挽|留)|\bcounter(?:ed|ing)?\b", 3),
+         r"[^。;;!?!?\n]{0,30}(?:涨|加薪|加钱|调薪|调了薪|升职|挽|留|转岗|答应)"
+         r"|\bcounter(?:ed|ing)?\b", 3),
         (r"承诺.{0,6}(?:升职|加薪|晋升|涨薪)", 3),
         (r"\bcounter[-\s]?offer", 3), (r"\braise to (?:stay|keep)", 3),
         (r"\bretention (?:bonus|package|offer|award)", 3), (r"\bmatched (?:our|the|my) offer", 3),
+        (r"\b(?:boss|manager|employer|company|firm|team lead)\b.{0,20}"
+         r"\bmatch(?:ed|es|ing)? (?:it|that|ours|the (?:number|package|salary))\b", 3),
         (r"\b(?:offered|gave|giving|give|promised)\b.{0,40}\bto stay\b", 3),
         (r"\b(?:asked|convinced|persuaded|begged) (?:him|her|them) to stay", 3),
         (r"\bdecided to stay\b|\bstaying put\b", 3),
@@ -95,12 +113,18 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|\b(?:employer|company|boss|manager)\b.{0,20}\bcame back with\b", 3),
     ),
     "competing_offer": (
-        (r"另一家|另外一家|另外.{0,3}(?:offer|机会|公司)|另一个(?:offer|机会)", 3),
+        (r"另一家|另外一家|另外.{0,3}(?:offer|机会|公司)|另一个(?:offer|机会)|另一边|另一方"
+         r"|那边(?:也)?给了?", 3),
+        (r"(?:比较|对比|考虑|权衡|看)(?:着)?.{0,3}(?:[几两三四五多]|\d)(?:个|家)"
+         r"(?:机会|offer|公司|选择)"
+         r"|(?:[几两三四五多]|\d)(?:个|家)(?:机会|选择)(?:之间|里|中)?|口头offer|书面offer"
+         r"|骑驴找马", 3),
         (r"(?:别的|其他|其它)(?:offer|公司|机会)|别家|两家之间|两个offer|几个offer", 3),
         (r"对方公司|也给了offer|也在(?:走流程|面试|谈|聊)|大厂也|手(?:上|里|头).{0,6}offer", 3),
         (r"(?:[几两三多]|\d)(?:个|家)offer|别家|其他家|几家|跳槽到|跳到|新东家|其中一家|两家公司"
          r"|同时(?:在)?(?:跟|和|面|聊|谈)", 3),
-        (r"等.{0,8}(?:终面|复面|hr面|二面|三面|面试结果|口头offer)|(?:推了|推荐了|在看|在面|面了|接触)"
+        (r"等.{0,8}(?:终面|复面|hr面|二面|三面|面试结果|口头offer)|(?:推了|推荐了|在看|在面|面了"
+         r"|接触)"
          r"(?:一家|别的|其他|几家|另)|对比|货比|外企|猎头", 2),
         (r"(?:入职|去了|加入|跳槽到|已经在|已在|在)了?(?:新公司|新单位)|找到了?新工作"
          r"|已经(?:去|入职)", 3),
@@ -111,7 +135,11 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\banother (?:offer|company|firm|role|position|opportunity)", 3),
         (r"\bother (?:offers?|compan(?:y|ies)|opportunit|firms?)", 3),
         (r"\bcompeting\b|\bcompetitor|\bmultiple offers|\boffer on the table", 3),
-        (r"\bweighing\b|\btorn between\b|\b(?:deciding|choosing) between\b", 3),
+        (r"\bweighing\b|\btorn between\b|\b(?:deciding|choosing) between\b"
+         r"|\bjuggling (?:\w+ )?(?:offers|options|opportunities|processes)\b"
+         r"|\b(?:a few|several|multiple|other|two|three) (?:options|offers|opportunities"
+         r"|processes)\b"
+         r"|\bkeep(?:ing)? (?:his|her|their|the) options open\b", 3),
         (r"\binterviewing (?:elsewhere|with other)|\belsewhere\b|\ba startup that offered", 3),
         (r"\b(?:better|higher|bigger|competing|rival) offer\b|\bfinal rounds? (?:with|at)\b"
          r"|\b(?:accepted|took|joined|joining) (?:an? |another )(?:\w+ )?(?:role|job|position|offer"
@@ -140,7 +168,8 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"流程(?:太|很|比较|非常|特别|实在|有点|过于)?(?:繁琐|慢|长|复杂|麻烦|拖|久|多)", 3),
         (r"反复|来回(?:沟通|确认|折腾|改|修改|拉扯|跑)|材料(?:太多|太杂|很多)|一堆.{0,6}材料|再确认"
          r"|重新(?:填|交|提交|走)|补交", 3),
-        (r"(?:确认|提交|填|交|补|上传|签|改)了?(?:[两三四五六七八九十几]|\d+)(?:次|遍)|环节太多|太多环节"
+        (r"(?:确认|提交|填|交|补|上传|签|改)了?(?:[两三四五六七八九十几]|\d+)(?:次|遍)|环节太多"
+         r"|太多环节"
          r"|审批(?:太|很)?(?:多|慢|久)|每一步都要等|等不起|等不及|太慢|很慢|好慢", 3),
         (r"审批|卡住|卡在", 1), (r"体验(?:很|太|特别|非常)?(?:差|糟|不好)", 2),
         (r"\bexhausting\b|\bdraining\b|\btiring\b|\bspent \w+ (?:weeks|months) interviewing", 2),
@@ -159,8 +188,12 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
     "felt_undervalued": (
         (r"模板|群发|没有.{0,6}(?:联系人|对接人|负责人)|不被重视|不受重视|不重视|没被重视", 3),
         (r"系统通知|自动(?:发送|回复|生成)|连个电话都没|冷冰冰|敷衍|不尊重|被忽视|被晾", 3),
-        (r"没诚意|没有诚意|不够重视|冷淡|冷漠|不被尊重|没被尊重|被遗忘|被忽略|被冷落|被晾|备胎|不上心"
+        (r"没诚意|没有诚意|不够重视|冷淡|冷漠|不被尊重|没被尊重|被遗忘|被忽略|被冷落|被晾|备胎"
+         r"|不上心"
          r"|态度(?:很|太|比较)?(?:差|不好|一般|傲慢)", 3),
+        (r"套话|官话|客套话|走过场|走形式|凑(?:hc|人头|数)|千篇一律|复制粘贴|流水线|不走心"
+         r"|不用心|没人(?:真正)?(?:了解|关心|在意)"
+         r"|名字(?:都)?(?:写错|搞错|错了)|被当成|不够尊重|像个数字", 3),
         (r"没(?:有)?人(?:跟进|对接|联系|理)", 1),
         (r"\btemplated?\b|\bmass[-\s]?mail|\bform letter\b|\bgeneric\b|\bboilerplate\b", 3),
         (r"\bno (?:named |clear |single |dedicated |real |specific )?(?:contact|point of contact"
@@ -169,6 +202,12 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bundervalued\b|\bweren'?t serious\b|\bnot serious\b|\bimpersonal\b|\bautomated\b", 3),
         (r"\bfelt ignored\b|\blike a number\b|\bno personal touch\b|\bdisrespect", 3),
         (r"\bno-?reply\b|\bnoreply\b|\bnever introduced\b|\bdidn'?t (?:even )?introduce", 3),
+        (r"\b(?:didn'?t|did not|don'?t|doesn'?t|does not|wasn'?t|weren'?t"
+         r"|not) (?:being )?tak(?:e|en|ing)"
+         r" (?:him|her|them|it|this|the \w+) seriously\b|\bwrong name\b|\bmisspel"
+         r"|\bcopy[-\s]?(?:and[-\s])?paste|\bcookie[-\s]cutter\b|\bbox[-\s]ticking\b"
+         r"|\bjust (?:a|another) (?:number|headcount|resume|cv)\b|\bgot (?:his|her|their)"
+         r" name wrong\b", 3),
         (r"\bforgotten\b|\bafterthought\b|\bjust another\b|\bdismissive\b|\bbrushed off\b"
          r"|\bfell through the cracks\b|\bunappreciated\b|\brude\b"
          r"|\bcold (?:email|reception|response|tone)\b"
@@ -178,19 +217,33 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|got back)|\bnever heard back\b|\bghosted\b", 1),
     ),
     "culture_question": (  # descriptions that voice a worry on their own
-        (r"氛围(?:比较|很|太|有点|有些)?(?:压抑|差|不好|紧张)|加班(?:很|太|比较)?(?:严重|凶|狠)|很卷|太卷"
+        (r"氛围(?:比较|很|太|有点|有些)?(?:压抑|差|不好|紧张)|加班(?:很|太|比较)?(?:严重|凶|狠)"
+         r"|很卷|太卷"
          r"|\bcrunch culture\b|\btoxic\b|\bburn(?:s|ing)? people out\b", 2),
     ),
     "relocation": (
-        (r"搬家|搬去|搬到|搬回|异地|两地|分居|通勤|太远|离家远|远了|换城市|外地|另一个城市|定居"
+        (r"搬家(?!补贴|费)|搬去|搬到|搬回|异地|两地|分居|通勤|太远|离家远|远了|换城市|外地"
+         r"|另一个城市|定居"
          r"|单程", 3),
         (r"(?:来回|往返).{0,6}(?:小时|分钟)|公里|(?:想|打算|准备|要)回.{1,4}(?:发展|工作|定居)"
          r"|外派", 3),
         (r"不想(?:再)?(?:换|去|搬).{0,4}(?:城市|外地|地方)|距离|郊区|太偏|偏远", 3), (r"回老家", 1),
         (r"(?:开车|坐车|地铁|公交|路上)[^,,。;;]{0,4}要|离.{0,6}远", 2),
         (r"嫌远|有点远|比较远|挺远|很远|路远", 3),
+        (r"(?:开|设|建)(?:个|一个)?(?:新)?(?:办公室|分公司|办事处|office)|\b(?:new|local"
+         r"|satellite) office\b"
+         r"|\boffice (?:in|near|closer)\b", 2),
+        (r"办公地点|工作地点|\blocation\b|\bbase\s*(?:在|地)", 1),
+        # A move the candidate can't or won't make is still the reason.
+        (r"\b(?:can'?t|cannot|won'?t|unable to|unwilling to|not willing to|reluctant to"
+         r"|(?:doesn'?t|don'?t) want to|not ready to)\s+(?:\w+\s+)?"
+         r"(?:relocate|move (?:cities|city|house|home|there|abroad|overseas|to\b"
+         r"|(?:his|her|their) family))\b|\bmov(?:e|ing) from \w+ to\b"
+         r"|\bhave to move\b|(?:不想|不愿|不愿意|没法|不能|不方便)(?:再)?搬", 3),
         (r"\bfar away\b|\blong drive\b|\bsuburb|\bhours? (?:each way|drive)\b", 3),
-        (r"\brelocat|\bmoving (?:to|back)\b|\bmove (?:to|back|cities|city)\b|\bcommut", 3),
+        (r"\brelocat(?!ion (?:stipend|package|allowance|assistance|bonus|support|budget"
+         r"|reimbursement))"  # a relocation stipend is pay, not a move
+         r"|\bmoving (?:to|back)\b|\bmove (?:to|back|cities|city)\b|\bcommut", 3),
         (r"\btoo far\b|\blong way\b|\b(?:another|different|other) city\b|\beach way\b", 3),
         (r"\bfar from\b|\bout of town\b|\bcross-country\b|\bmoving (?:there|away|abroad|overseas"
          r"|out)\b|\b(?:posted|transferred) to\b"
@@ -203,7 +256,8 @@ ILLNESS = (
     r"手术|生病|病了|患病|住院|出院|休养|病假|养病|化疗|放疗|透析|复查|理疗|吃药|调理|阳了"
     r"|身体(?:都|也|一直|最近|有点|有些)?(?:不太好|不大好|不好|不适|出了?(?:点)?(?:问题|状况)|欠佳"
     r"|抱恙|原因|欠安|差)|受伤|骨折|康复|治疗|看病|开刀|癌|抑郁|中风|病情|医院|摔伤|车祸|意外受伤"
-    r"|腰伤|伤病|复发|拆线|肺炎|发烧|胃出血|阑尾"
+    r"|腰伤|伤病|复发|拆线|肺炎|发烧|胃出血|阑尾|(?:医生|大夫)(?:说|让|建议|要求|叮嘱|嘱咐|交代)|卧床|静养|微创|恢复期|术后|病休|住了院"
+    r"|椎间盘|颈椎|身体不舒服|挂号|检查出"
     r"|\bsurger(?:y|ies)\b|\boperation\b|\bsick\b|\billness\b|\bill\b|\bhospital|\brecover"
     r"|\bmedical (?:leave|reasons?|issues?)\b|\binjur|\bstroke\b|\bcancer\b|\btreatment\b"
     r"|\bhealth (?:issues?|problems?|reasons?|scare|condition)\b|\bburn(?:ed|t)?[-\s]?out\b"
@@ -222,11 +276,14 @@ FAMILY_MEMBERS = (
 SELF_MARKERS = r"自己|本人|\bhimself\b|\bherself\b|\bhis own\b|\bher own\b"
 
 # Topics that only signal a reason when the candidate questions or worries about them.
+# "On-call pay" and "overtime pay" are about pay, not about the culture.
+_NOT_PAY = r"(?!\s*(?:pay|allowance|bonus|compensation|rate|premium|stipend))"
 QUESTION_TOPICS: dict[str, str] = {
     "compensation_question": (
         r"薪资|薪酬|工资|奖金|年终|期权|股票|绩效|涨薪|底薪|提成|待遇|调薪|总包|年薪|月薪"
         r"|\bpay\b|\bsalary|\bbonus|\bequity\b|\bstock|\brsus?\b|\bcommission|\bcompensation"
-        r"|\bpackage\b|\bvesting\b|\bvest\b|\bbase\b|\bpayout|\boptions\b|税前|税后|[十\d]+薪"
+        r"|\bpackage\b|\bvesting\b|\bvest\b|\bbase\b(?!\s*(?:在|地))|\bpayout|\boptions\b|税前|税后|[十\d]+薪"
+        r"|\bcomp\b|\bclaw[-\s]?backs?\b|\bclawed back\b|\bvariable\b|加班费|值班费|补偿金"
         r"|\bsign[-\s]?on\b|\bpay bands?\b|\braises?\b|\bcliff\b|\bpaid out\b"
     ),
     "career_path_question": (
@@ -235,21 +292,25 @@ QUESTION_TOPICS: dict[str, str] = {
         r"|\bresponsibilit|\bleveling\b|\blevel\b|\btitle\b|\badvancement|\breport(?:s|ing)? to\b"
         r"|\bwhere (?:it|the role|this) leads\b|\bprogression\b|\bladder\b|\bpeople management\b"
         r"|\bpurely technical\b|\bhands-on\b|\bindividual contributor\b|\btrack\b"
-        r"|做什么|具体做|干什么|日常工作|转岗|转到|写代码|带人|技术专家|专家路线|管理路线|往.{1,6}走|\bjd\b|\bday[-\s]to[-\s]day\b"
+        r"|(?<![a-z0-9])[ptml]\d{1,2}(?![0-9])|职位级别|级别|\bband\b|\bgrade\b"
+        r"|做什么|具体做|干什么|日常工作|转岗|转到|写代码|带人|技术专家|专家路线|管理路线"
+        r"|往.{1,6}走|\bjd\b|\bday[-\s]to[-\s]day\b"
         r"|\bwhat (?:he|she|they)(?:'d| would)? (?:be )?(?:doing|working on)\b|\bstep down\b"
         r"|\bmaps? to\b|\bproject (?:he|she|they)(?:'d| would)\b"
     ),
     "culture_question": (
-        r"团队文化|文化|氛围|加班|996|管理风格|领导风格|管理方式|工作强度|内卷|大小周|老板|领导|上级"
+        r"团队文化|文化|氛围|加班(?!费|工资|补贴)|996|管理风格|领导风格|管理方式|工作强度|内卷"
+        r"|大小周|老板|领导|上级"
         r"|强势|压抑|派系|办公室政治|值班|半夜|周末|下班|人员流动|流动(?:大|很大|性)|离职率|骂人"
-        r"|\bweekends?\b|\bon-?call\b|\bturnover\b|\byells?\b|\bpressure\b"
-        r"|\bculture\b|\bovertime\b|\blong hours\b|\bwork[-\s]life\b|\bmicromanag"
+        rf"|\bweekends?\b|\bon-?call\b{_NOT_PAY}|\bturnover\b|\byells?\b|\bpressure\b"
+        rf"|\bculture\b|\bovertime\b{_NOT_PAY}|\blong hours\b|\bwork[-\s]life\b|\bmicromanag"
         r"|\bmanagement style\b|\bmanager\b|\bboss\b|\btoxic\b|\bcrunch\b|\batmosphere\b"
         r"|\bteam dynamics?\b|\bwork environment\b"
     ),
     "benefits_question": (
         r"福利|社保|公积金|年假|假期|病假|育儿假|产假|陪产假|保险|医疗|远程(?:办公)?政策|补贴"
-        r"|补充医疗|体检|餐补|房补|带薪|五险一金|休假|远程办公|居家办公|政策|制度|出差|差旅|报销|婚假"
+        r"|补充医疗|体检|餐补|房补|带薪|五险一金|休假|远程办公|居家办公|政策|制度|出差|差旅|报销"
+        r"|婚假"
         r"|商业保险|签证|远程|\bvisa\b|\bhealth (?:plan|cover|coverage)\b|\bmatch\b"
         r"|\bbenefits?\b|\bleave\b|\binsurance\b|\bvacation|\bpto\b|\bparental\b|\bholidays?\b"
         r"|\bremote(?:[-\s]work)? policy\b|\bdental\b|\bpension\b|\b401k\b|\bperks?\b"
@@ -260,11 +321,13 @@ QUESTION_TOPICS: dict[str, str] = {
 
 CONCERN_STRONG = (
     r"疑问|疑惑|顾虑|担心|担忧|不清楚|不太清楚|不明白|不明确|没讲清楚|没说清楚|没讲明白|不确定"
+    r"|疑虑|顾忌|存疑|怀疑|没想明白|想不通"
     r"|不知道|想了解|想再了解|了解一下|问了|问过|询问|咨询|问到|打听|犹豫|搞不懂|没人解答"
     r"|不理解|困惑|不满|介意|怕|听.{0,4}说|打退堂鼓|想知道|想问|问(?:我们|一下|下|到|hr)"
     r"|抵触|排斥|反感|焦虑|有意见|纠结|拿不准|吃不准|没底|不放心|搞清楚|弄清楚|确认一下"
     r"|(?<![没不学])问(?!题)"
-    r"|\bquestions?\b|\basked\b|\basks\b|\basking\b|\bwonder|\bunsure\b|\bnot sure\b"
+    r"|\bquestions?\b|\bq'?s?\b|\bqns?\b|\bclarity\b|\bexplain\w*|\bdetails on\b|\basked\b"
+    r"|\basks\b|\basking\b|\bwonder|\bunsure\b|\bnot sure\b"
     r"|\bisn'?t sure\b|\bunclear\b|\bworr(?:y|ied|ies)\b|\bconcern|\bdoubts?\b|\bhesita"
     r"|\buncertain|\bclarif|\bconfus|\bskeptical\b|\bwary\b|\bnervous\b|\bafraid\b|\bheard\b"
     r"|\breviews\b|\bnot clear\b|\bunhappy with\b|\bput off\b|\bturned off\b"
@@ -286,7 +349,8 @@ LEAVE_POLICY = r"病假|\bsick (?:leave|days?|pay)\b|\bmedical leave\b"
 
 # Negation read in a short window *before* a decisive cue ("no counter offer").
 NEG_BEFORE_CUE = (
-    r"(?:(?:不是|并非|并不是)(?:因为|嫌)?.{0,2}|不因为.{0,2}|(?<![还尚就也])没有?(?:什么|拿到|收到|接到)?"
+    r"(?:(?:不是|并非|并不是)(?:因为|嫌)?.{0,2}|不因为.{0,2}|(?<![还尚就也])没有?(?:什么|拿到"
+    r"|收到|接到)?"
     r"|(?:n't|\bnot|\bno|\bnever|\bwithout)\b(?:\s+\S+){0,3}\s*)$"
 )
 # Negation before a topic ("不是因为薪资", "not about the money").
@@ -297,7 +361,8 @@ NEG_BEFORE_TOPIC = (
 )
 # Negation read right *after* a cue ("通勤挺满意", "health is fine now").
 NEG_AFTER = (
-    r"^.{0,3}(?:没问题|不是问题|都好|挺好|还好|满意|可以接受|能接受|无所谓|无关|没关系|不是(?:主要)?原因)"
+    r"^.{0,3}(?:没问题|不是问题|都好|挺好|还好|满意|可以接受|能接受|无所谓|无关|没关系"
+    r"|不是(?:主要)?原因)"
     r"|^\s*(?:'s not|is not|isn'?t|was not|wasn'?t|not)\s+(?:the|an?|really)\s+(?:\w+\s+)?"
     r"(?:issue|problem|reason|concern|factor|thing)\b"
     r"|^\s*(?:is|was|are|were)?\s*(?:fine|ok|okay|not an issue|not a problem|isn'?t an issue"
@@ -311,6 +376,7 @@ CAREER_HORIZON_WORDS = compile_cues(
     r"|\bpromot|\blead (?:a|the|his|her|their) team\b|\bleads?\b|\bmanager\b|\bmanagement\b"
     r"|\bmanage people\b|\bsenior\b|\bprincipal\b|\bdirector\b|\bcareer\b|\bbecom(?:e|ing)\b"
     r"|\btech lead\b|\bhead of\b|\bgrow into\b|目标|规划"
+    r"|(?<![a-z0-9])[ptml]\d{1,2}(?![0-9])|级别"
     r"|\bmanag(?:e|ing) (?:a |the |his |her |their )?(?:team|people|others)\b"
 )
 TRAVEL_WORDS = compile_cues(

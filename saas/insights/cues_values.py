@@ -29,7 +29,11 @@ VALUE_TOPICS: dict[str, str] = {
         r"|\bfriendly team\b|\bgood team\b|\bcollaborative\b|\bwork environment\b"
         r"|\bsupportive team\b|\bteam dynamics?\b|好相处|靠谱|互相帮助|人好"
         r"|\bpeople (?:he|she|they) work with\b"
-        r"|\b(?:a|the) team (?:where|that|who|with)\b|\bhelp(?:s|ing)? each other\b|\bnice people\b"
+        # "a team with real mentorship" values the mentorship, not the team
+        r"|\b(?:a|the) team (?:where|that|who|with)\b"
+        r"(?!(?:\s+(?:real|good|great|strong|proper|solid|lots of|plenty of|more))*"
+        r"\s+(?:mentor|training|learning|coaching|growth|flexib|remote|pay|salary))"
+        r"|\bhelp(?:s|ing)? each other\b|\bnice people\b"
     ),
     "compensation": (
         r"薪资|薪酬|待遇|涨薪|工资|收入|薪水|总包|年薪|月薪|加薪|高薪|钱"
@@ -55,7 +59,13 @@ VALUE_TOPICS: dict[str, str] = {
         r"|\blead (?:a |the |his |her |their )?team\b|升到|升为|当上"
         r"|做到(?:经理|总监|主管|架构师|leader)"
         r"|\bmanag(?:e|ing) people\b|\bmanagement\b|\bmanager role\b|\btech lead\b"
-        r"|\bteam lead\b|\bleadership\b|\badvance|\bprogression\b|\bgrow into\b|\bmove up\b"
+        r"|\bteam lead\b|\bleadership\b|\badvance|\bprogression\b|\bgrow(?:s|ing)? into\b"
+        r"|\bmove up\b"
+        r"|\b(?:lead|leadership|senior|management|managerial|staff|principal)"
+        r" (?:role|position|track)\b"
+        r"|\bbecom(?:e|ing) (?:a |an )?(?:\w+ )?"
+        r"(?:manager|lead|director|head of|architect|principal)\b"
+        r"|\b(?:engineering|people|line|team|product|project) manager\b|\bstep up\b"
         r"|管理方向|往管理|走管理|管理路线|晋升空间|\bmanag(?:e|ing) (?:a |the )?(?:team|people)\b"
     ),
     "stability": (
@@ -72,7 +82,8 @@ VALUE_STANDALONE: dict[str, str] = {
 
 VALUE_MARKERS = (
     r"看重|在意|重视|希望(?!了解|知道)|想找|想要|想(?!知道|问|了解|再了解|确认|清楚|搞清楚|弄清楚)"
-    r"|最重要|在乎|喜欢|追求|期望|偏好|倾向|需要|必须|一定要|底线|刚需|硬性|首要|第一位|优先|前提|目标"
+    r"|最重要|在乎|喜欢|追求|期望|偏好|倾向|需要|必须|一定要|底线|刚需|硬性|首要|第一位|优先"
+    r"|前提|目标"
     r"|要求|关注|只考虑|只要|前提是|最好|理想|向往|渴望|感兴趣|心动"
     r"|\bvalues?\b|\bvalued\b|\bcares?\b|\bcaring\b|\blook(?:s|ing)? for\b|\bseek(?:s|ing)?\b"
     r"|\bwant(?:s|ed)?\b(?!\s+to\s+(?:know|ask|understand|check|confirm|clarify))"
@@ -85,7 +96,8 @@ VALUE_MARKERS = (
     r"|\baim(?:s|ing)? (?:for|to)\b|\bgoal\b"
 )
 VALUE_NEGATORS = (
-    r"要求不高|不重要|无所谓|不在意|不看重|不在乎|不是重点|不是最重要|其次|不太看重|不关心|不追求"
+    r"要求不高|不重要|无所谓|不在意|不看重|不在乎|不是重点|不是最重要"
+    r"|其次(?!是|要|看重|在意|还|也)|不太看重|不关心|不追求"
     r"|\bnot important\b|\b(?:doesn'?t|don'?t|does not|do not) (?:really )?(?:care|matter)"
     r"|\bisn'?t what\b|\bnot what\b|\b(?:not|isn'?t) a priority\b|\bless important\b"
     r"|\bflexible on\b|\bnot fussed\b|\bnot looking for\b|\bnot interested in\b|\bsecondary\b"
@@ -99,17 +111,20 @@ DEMOTERS = (
 
 CHANNEL_WORDS: dict[str, str] = {
     "email": r"邮件|邮箱|\be-?mails?\b|\bemail(?:ed|ing)?\b",
-    "sms": r"短信|\bsms\b|\btext(?:s|ed|ing)?\b(?!\s+(?:of|book|box))|\btext messages?\b",
-    "wechat": r"企业微信|微信|\bwechat\b|\bweixin\b|\bwecom\b",
+    "sms": r"短信|\bsms\b|\btext(?:s|ed|ing)?\b(?!\s+(?:of|book|box))|\btext messages?\b|\btxts?\b",
+    "wechat": r"企业微信|企微|微信|\bwechat\b|\bweixin\b|\bwecom\b|\bwx\b|\bvx\b",
     "linkedin": r"领英|\blinkedin\b|\binmails?\b",
     "phone": r"电话|打给|致电|手机|\bphone(?:d|s)?\b|\bcall(?:s|ed|ing)?\b|\bring\b",
 }
 CHANNEL_PREF_MARKERS = (
     r"习惯|喜欢|偏好|更愿意|愿意|最好|倾向|方便|即可|就好|就行|可以(?:打|发|加|用|通过)|优先|请"
     r"|回复(?:比较|很|更|最)?快|回得(?:比较|很|更|最)?快|常用|只用|只看|首选|为主"
+    r"|平时|平常|一般(?:都)?(?:用|走|看)|主要(?:用|看)|找得到|联系得上"
     r"|\bprefer(?:s|red|ence|ably)?\b|\brather\b(?!\s+than)|\bbest\b|\bworks? (?:best|better|well)"
     r"|\b(?:contact|reach|message|ping) (?:him|her|them|me) (?:via|on|by|through|at)\b"
-    r"|\breach(?:able)? (?:via|on|by|through|at)\b|\bplease\b|\bhappy (?:to|with)\b"
+    r"|\breach(?:able)? (?:via|on|by|through|at)\b|\bplease\b|\bpl[sz]\b|\bhappy (?:to|with)\b"
+    r"|\breach out (?:to (?:him|her|them) )?(?:via|on|by|through|over)\b"
+    r"|\b(?:usually|normally|mostly|always) (?:on|uses?|checks?|reads?|answers?)\b"
     r"|\bfavou?rs?\b|\bresponds? (?:fast|quick|best|better)|\bresponsive\b|\banytime\b"
     r"|\b(?:e-?mail|text|wechat|linkedin|phone|calls?)\s+only\b|\bonly\s+(?:by|via|on|through)\b"
     r"|(?<!felt )(?<!feels )(?<!looks )(?<!looked )(?<!seems )(?<!seemed )(?<!sounds )\blikes?\b"
@@ -124,9 +139,19 @@ CHANNEL_IMPERATIVES = (
     r"|(?:发|打)(?:个)?(?:短信|邮件|电话)给(?:他|她)|给(?:他|她)发(?:个)?(?:短信|邮件|微信)"
     r"|打(?:他|她)(?:的)?(?:电话|手机)"
     r"|\b(?:call|text|e-?mail|phone|ring|wechat)\s+(?:him|her|them)\b"
-    r"|(?:企业微信|微信|邮件|邮箱|短信|电话|手机|领英)(?:上)?(?:联系|找|沟通|聊|戳|约)(?:他|她|本人)?"
+    r"|(?:企业微信|企微|微信|邮件|邮箱|短信|电话|手机|领英|vx|wx|wechat|linkedin|e-?mail|sms|phone)"
+    r"\s*(?:上)?"
+    r"(?:(?:联系|找|沟通|聊|戳|约)(?:他|她|本人)?"
+    r"|(?:联系|沟通|找(?:他|她))?(?:回复|回得)?(?:最|更|比较)(?:快|及时|方便))"
     r"(?:就行|就好|即可|吧|最好|比较方便|方便|为主)?(?=\s*(?:[,,。;;!?!?~～]|$))"
-    r"|有事(?:直接)?(?:发|打|用)?(?:企业微信|微信|邮件|短信|电话|手机|领英)"
+    r"|有事(?:直接)?(?:发|打|用)?(?:企业微信|企微|微信|邮件|短信|电话|手机|领英)"
+    r"|\b(?:e-?mail|texts?|txt|sms|wechat|linkedin|inmail|calls?|phone)\s+(?:is\s+"
+    r"|are\s+)?(?:still\s+)?"
+    r"(?:ok|okay|fine|good|works|best|preferred)\b"
+    r"|\bsend (?:it|them|this|that|things|the \w+|\w+ \w+)\s+(?:by|via|over|through|on)\s+"
+    r"(?:e-?mail|texts?|sms|wechat|linkedin)\b"
+    r"|\b(?:talk|chat|speak|touch base|reconnect|circle back|check in|follow up)\b[^.;,]{0,40}"
+    r"\b(?:via|over|by|on)\s+(?:e-?mail|text|sms|wechat|linkedin|phone)\b"
     r"|\b(?:so|just|then)\s+(?:e-?mail|text|wechat|linkedin|call|phone)(?=\s*(?:[.,;!?]|$))"
 )
 # A channel preceded by these is not wanted (不要打电话, doesn't want to be called).

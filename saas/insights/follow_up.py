@@ -125,6 +125,7 @@ _MASKS = tuple(compile_cues(p) for p in (
     rf"每\s*(?:个)?(?:周|星期|礼拜|月|年|天)[^,,。;;!?!?\n]{{0,6}}?(?:{_ZH_NUM})\s*(?:个)?"
     r"(?:天|日|次|小时|周|星期|礼拜)",
     rf"每\s*(?:隔)?\s*(?:{_ZH_NUM})?\s*(?:个)?(?:天|日|周|星期|礼拜|个月|月|年)",
+    r"每\s*(?:隔)?\s*(?:半\s*个?\s*(?:年|月)|个?\s*季度)",
     rf"(?:一|1)\s*(?:个)?(?:周|星期|礼拜|月)[^,,。;;!?!?\n]{{0,6}}?(?:{_ZH_NUM})\s*(?:个)?(?:天|日|次)",
     rf"(?:{_ZH_NUM})\s*(?:个)?(?:天|周|星期|个月|月|年)[^,,。;;!?!?\n]{{0,4}}?(?:{_ZH_NUM})\s*(?:次|回|趟)",
     rf"(?:年假|病假|婚假|带薪假|假期)\s*(?:只有|才|有|是|为|共|一共)?\s*(?:{_ZH_NUM})\s*(?:个)?(?:天|日|周|个月|月)",
@@ -150,6 +151,16 @@ _SENTENCE_BREAKS = compile_cues(r"[;;。!!??\n]|(?<=[a-z0-9)])\.(?=\s|$)")
 _ZH_PAST_BEFORE = re.compile(
     r"(?:(?<![请休])了|已经|已|过去|近|这|前|上|最近|以前|曾|第|某|哪|那|前后|总共|一共|耗时)\s*"
     r"(?:快|将近|差不多|大概|大约|约|整整|足足)?\s*$"
+)
+# 刚来半年, 入职一年: time already spent, not time to wait.
+_ZH_SPENT_BEFORE = re.compile(
+    r"(?:刚|才)(?:来|到|入职|加入|满|过)?\s*$|(?:(?<![下未将后])来|入职|加入)了?\s*$"
+)
+# 这一两个月不方便: "these coming months" when what follows says the candidate is unavailable.
+_ZH_THIS_BEFORE = re.compile(r"这\s*$")
+_ZH_UNAVAILABLE_AFTER = re.compile(
+    r"^\s*(?:内|里|之内|以内)?\s*(?:都|还|也|应该|肯定|暂时|先)?\s*"
+    r"(?:不方便|不考虑|不能|不会|不行|不动|没空|没时间|没精力|走不开|脱不开|抽不开|顾不上|没法|无法|不打算)"
 )
 _ZH_WORKED_BEFORE = re.compile(r"(?:工作|干|待|做)\s*$")
 _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:左右)?\s*(?:后|之后|以后|内|之内|以内)")
@@ -259,6 +270,8 @@ def _relative_dates(
             if _RELATIVE_PAST_BEFORE.search(text[max(0, start - 6):start]):
                 continue
             is_duration = "半" in m.group(0) or "half" in m.group(0)
+            if is_duration and _ZH_SPENT_BEFORE.search(text[max(0, start - 4):start]):
+                continue
             if is_duration and _RELATIVE_PAST_AFTER.search(text[end:end + 4]):
                 continue
             found = finder(m, today)
@@ -307,7 +320,11 @@ def _zh_dates(doc: _Text, text: str, today: datetime.date,
             continue
         if unit_text == "年" and after.lstrip().startswith(("级", "纪")):
             continue
-        if not future and (_ZH_PAST_BEFORE.search(before) or _ZH_PAST_AFTER.search(after)):
+        coming = bool(_ZH_THIS_BEFORE.search(before) and _ZH_UNAVAILABLE_AFTER.search(after))
+        if not future and not coming and (
+            _ZH_PAST_BEFORE.search(before) or _ZH_PAST_AFTER.search(after)
+            or _ZH_SPENT_BEFORE.search(before)
+        ):
             continue
         if before.endswith("有") and m.group(0) == "一天":  # 有一天 = "some day"
             continue
