@@ -21,9 +21,11 @@ then by these rules, in this order:
    a leave-policy word asked about (问了病假几天) is a benefits question, not an illness;
 3. a wrap-up or offer cue inside a clause that *asks* (她问上线后是不是要值班) is about
    our job, not theirs, and counts a third;
-4. cues in a clause that names the primary reason (主要是, the real reason is) count
+4. a wrap-up cue in the clause of a counter-offer cue (a retention bonus to stay through
+   the launch) is the counter-offer's term and counts a third;
+5. cues in a clause that names the primary reason (主要是, the real reason is) count
    half again;
-5. ties go to the reason mentioned first.
+6. ties go to the reason mentioned first.
 
 Word boundaries are ASCII-aware (``了counter`` and ``他的leader`` match), and a very long
 note is read as its first :data:`HEAD_CHARS` and last :data:`TAIL_CHARS` characters so
@@ -114,6 +116,7 @@ _CONCERN = _rx(cues.CONCERN_STRONG)
 _WEAK_QUESTION = _rx(cues.QUESTION_WEAK)
 _VALUE_MARKER = _rx(cues_values.VALUE_MARKERS)
 _VALUE_NEGATOR = _rx(cues_values.VALUE_NEGATORS)
+_VALUE_REFUSAL = _rx(cues_values.VALUE_REFUSALS)
 _DEMOTER = _rx(cues_values.DEMOTERS)
 _NEG_BEFORE_CUE = _rx(cues.NEG_BEFORE_CUE)
 _NEG_BEFORE_TOPIC = _rx(cues.NEG_BEFORE_TOPIC)
@@ -135,6 +138,8 @@ TAIL_CHARS = 2_000
 _ASKABLE = frozenset({"project_wrapup", "competing_offer", "counter_offer"})
 _ASKED_FACTOR = 1 / 3
 _FOCUS_FACTOR = 1.5
+# A project named in the same clause as a counter-offer is the offer's term, not the stall.
+_TERMS_FACTOR = 1 / 3
 
 # A full stop ends a sentence, except after a title or abbreviation (Ms. Chen, A vs. B).
 _ABBREVIATIONS = ("vs", "mr", "ms", "mrs", "dr", "approx", "e\\.g", "i\\.e", "incl", "est")
@@ -280,17 +285,22 @@ def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | 
         scores[reason] = scores.get(reason, 0.0) + weight
         first[reason] = min(first.get(reason, pos), pos)
 
-    for reason, pattern, weight in _REASON_CUES:
-        for idx, m in reader.matches(pattern):
-            if not _negated(reader, idx, m, _NEG_BEFORE_CUE):
-                add(reason, weight, m.start(), idx)
+    hits = [(reason, weight, m.start(), idx) for reason, pattern, weight in _REASON_CUES
+            for idx, m in reader.matches(pattern)
+            if not _negated(reader, idx, m, _NEG_BEFORE_CUE)]
+    retained = {idx for reason, _, _, idx in hits if reason == "counter_offer"}
+    for reason, weight, pos, idx in hits:
+        if reason == "project_wrapup" and idx in retained:
+            weight *= _TERMS_FACTOR  # "a retention bonus to stay through the launch"
+        add(reason, weight, pos, idx)
     with_relative = {reader.clauses[i].sentence for i, _ in reader.matches(_FAMILY)}
     with_self = {i for i, _ in reader.matches(_SELF)}
     worried = {reader.clauses[i].sentence for i, _ in reader.matches(_CONCERN)}
     for idx, m in reader.matches(_ILLNESS):
         if _negated(reader, idx, m, _NEG_BEFORE_CUE):
             continue
-        if _LEAVE_POLICY.fullmatch(m.group(0)) and _role(marks[idx], m.start()) == "concern":
+        asked = _role(marks[idx], m.start()) == "concern"
+        if asked and _LEAVE_POLICY.match(reader.text, m.start()):  # 问了病假, asked about sick days
             continue
         relative = reader.clauses[idx].sentence in with_relative and idx not in with_self
         add("family_matter" if relative else "health", 3.0, m.start(), idx)
@@ -314,9 +324,15 @@ def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | 
 
 
 def _demoted_spans(reader: _Reader) -> list[tuple[int, int]]:
+    """Spans whose value topics don't count: after a demoter, or after a refusal."""
     spans = []
     for idx, m in reader.matches(_DEMOTER):
         spans.append((m.end(), min(reader.clauses[idx].end, m.end() + _DEMOTE_REACH)))
+    wants = [m.start() for _, m in reader.matches(_VALUE_MARKER)]
+    for idx, m in reader.matches(_VALUE_REFUSAL):
+        # up to the next thing wanted: "doesn't want a startup and values stability"
+        later = [pos for pos in wants if pos >= m.end()]
+        spans.append((m.end(), min([reader.clauses[idx].end, *later])))
     return spans
 
 

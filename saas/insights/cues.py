@@ -50,7 +50,9 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"收尾|收完|还差最后|最后一(?:段|块|个阶段|期)", 3),
         (r"结项|封版|版本.{0,6}(?:发|上)|(?:版本|代码|需求|包)[^,,。;;]{0,4}发出去|接替|接班|带新人"
          r"|迁移|冲刺|攻坚|交付期|项目期|甲方|客户项目|驻场", 2),
-        (r"上线", 3), (r"走不开|离不开|脱不开身|抽不开身", 3), (r"发版|交付|结项|验收", 2),
+        (r"上线", 3), (r"发版|交付|结项|验收", 2),
+        (r"走不开|离不开|脱不开身|抽不开身|抽身|脱身|知识(?:转移|交接|移交)|移交", 3),
+        (r"交完|带新(?:人|同事|员工)", 2),
         (r"项目.{0,8}(?:结束|完成|做完|收尾|交付)", 3), (r"赶项目|忙项目|项目.{0,3}忙", 3),
         (r"(?:处理|忙|做完|完成|结束)(?:着|完)?.{0,6}项目", 3),
         (r"忙完|季度末|关账|结账|审计|年报", 2),
@@ -81,7 +83,11 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"挽留|留人|留任|加薪留|决定留下|先不动|暂时不动|(?:先|暂时)不想动|不走了|不打算走", 3),
         (r"(?:老板|领导|上级|原公司|原单位|老东家|(?:现|原|目前的|现在的)公司|主管|经理|总监"
          r"|leader|boss)"
-         r"[^,,。;;!?!?]{0,4}(?:不放|不肯放|不让走|死活不)", 3),
+         r"[^,,。;;!?!?]{0,4}(?:不放|不肯放|不想放|不愿放|舍不得放|不让走|死活不)", 3),
+        (r"(?:老板|领导|上级|原公司|原单位|老东家|(?:现|原|目前的|现在的)公司|主管|经理|总监"
+         r"|leader|boss)[^。;;!?!?\n]{0,24}(?:给了?|提了?|开了?|答应|承诺|许诺)[^。;;!?!?\n]{0,8}"
+         r"(?:加薪|涨薪|升职|晋升|[总经]监|title|头衔|调岗)"
+         r"|不好意思(?:走|离开|提离职)|不忍心(?:走|离开)", 3),
         (r"提(?:了|出)?(?:涨薪|加薪)", 3),
         (r"(?:老板|领导|上级|原公司|原单位|老东家|(?:现|原|目前的|现在的|他的|她的)公司|主管|经理"
          r"|总监|leader|boss)[^,,。;;!?!?]{0,12}(?:加薪|涨薪|涨了|升职|升了|晋升|股票|期权|承诺"
@@ -93,6 +99,7 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|\bcounter(?:ed|ing)?\b", 3),
         (r"承诺.{0,6}(?:升职|加薪|晋升|涨薪)", 3),
         (r"\bcounter[-\s]?offer", 3), (r"\braise to (?:stay|keep)", 3),
+        (r"\bstay(?:-on)? (?:bonus|package|incentive|award)\b|留任(?:奖|激励|补贴)", 3),
         (r"\bretention (?:bonus|package|offer|award)", 3), (r"\bmatched (?:our|the|my) offer", 3),
         (r"\b(?:boss|manager|employer|company|firm|team lead)\b.{0,20}"
          r"\bmatch(?:ed|es|ing)? (?:it|that|ours|the (?:number|package|salary))\b", 3),
@@ -145,10 +152,14 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|\b(?:accepted|took|joined|joining) (?:an? |another )(?:\w+ )?(?:role|job|position|offer"
          r"|company|startup|firm)\b|\binterviewing (?:at|with) (?!us\b|our\b)", 3),
         (r"\bnew (?:job|employer|company)\b|\boffer from\b", 2),
+        (r"\b(?:a |the )?verbal (?:offer )?(?:from|at|with)\b|\bwritten offer\b"
+         r"|\bwaiting on (?:an?|the|their) offer\b", 3),
+        (r"(?:跟|和|与)(?:一家|另|别|其他|几家).{0,8}(?:谈|聊|面)|对方(?:的|给|开)", 3),
     ),
     "family_matter": (
         (r"家里有事|家里出了|家庭原因|家事|家中有事|家里老人|老人身体|家里(?:有点|有些)?(?:事|情况)"
-         r"|家里的事|预产期|二胎|二宝|陪读|照顾(?!好自己)|生了?(?:娃|孩子|宝宝|老二)|刚生", 3),
+         r"|家里的事|家里.{0,2}(?:急事|出事|emergency)|预产期|二胎|二宝|陪读|照顾(?!好自己)"
+         r"|生了?(?:娃|孩子|宝宝|老二)|刚生", 3),
         (r"孩子(?:刚)?出生|生孩子|生宝宝|宝宝出生|刚当(?:爸爸|妈妈|爹|妈)|当爸爸|当妈妈", 3),
         (r"陪产|产假|坐月子|怀孕|陪护|丧事|去世|葬礼|奔丧", 3),
         (r"(?:照顾|陪伴)(?:老人|家人|孩子|父母|爸|妈|老婆|妻子|家里)", 3),
@@ -165,7 +176,11 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|\b(?:kid|baby|son|daughter|child)\b.{0,20}\bborn\b", 3),
     ),
     "process_friction": (
-        (r"流程(?:太|很|比较|非常|特别|实在|有点|过于)?(?:繁琐|慢|长|复杂|麻烦|拖|久|多)", 3),
+        (r"流程(?:太|很|比较|非常|特别|实在|有点|过于)?(?:繁琐|慢|长|复杂|麻烦|拖|久|多|冗长"
+         r"|拖沓|漫长|磨叽|低效)|冗长|拖沓|(?:面|聊)了?(?:[五六七八九十]|\d+)轮"
+         r"|等了.{0,4}(?:周|天|个月|星期)才", 3),
+        (r"(?:材料|表格|表|文件|资料|手续|东西|签字)[^,,。;;]{0,4}"
+         r"(?:太多|很多|好多|一大堆|太杂|繁琐)|一会儿(?:要|让)?.{0,6}一会儿", 3),
         (r"反复|来回(?:沟通|确认|折腾|改|修改|拉扯|跑)|材料(?:太多|太杂|很多)|一堆.{0,6}材料|再确认"
          r"|重新(?:填|交|提交|走)|补交", 3),
         (r"(?:确认|提交|填|交|补|上传|签|改)了?(?:[两三四五六七八九十几]|\d+)(?:次|遍)|环节太多"
@@ -180,8 +195,10 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bendless\b|\bdragged\b|\brepeated(?:ly)?\b|\bagain and again\b|\bover and over\b", 3),
         (r"\bpaperwork\b|\bbureaucra|\bred tape\b|\btoo slow\b|\btook (?:forever|ages|too long)"
          r"|\b(?:the same|same) (?:documents?|forms?|paperwork|information|details)\b"
-         r"|\b(?:re-?sign|re-?submit|re-?upload|re-?do|fill (?:in|out))\b.{0,30}\b(?:twice|again"
-         r"|three times|multiple times)|\bwaiting\b.{0,30}\b(?:background check|approval)", 3),
+         r"|\b(?:re-?(?:sign|submit|upload|do|enter|type|fill|send|apply|write|sent|entered|typed"
+         r"|submitted|uploaded|signed)|fill (?:in|out))\b.{0,40}\b(?:twice|again"
+         r"|(?:three|four|five|several|multiple|\d+) times)"
+         r"|\bwaiting\b.{0,30}\b(?:background check|approval)", 3),
         (r"\b(?:too many|\d+|four|five|six|seven) rounds\b", 3),
         (r"\brounds of interviews\b|\breference checks?\b|\bbackground check|\btake-home\b", 1),
     ),
@@ -213,6 +230,12 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|\bcold (?:email|reception|response|tone)\b"
          r"|\bno (?:call|phone call|personal call|one to talk to) from\b|\bjust a pdf\b"
          r"|\bnever showed up\b|\bno[-\s]show\b", 3), (r"\bspam\b|不在乎(?:他|她)", 2),
+        (r"\b(?:she|he|they|him|her|them)(?: was| were|'s| is| are)?(?:n'?t| not)"
+         r" (?:a |their |our )?priority\b|\blow priority\b"
+         r"|\bsent (?:a|an) (?:delegate|deputy|substitute|stand-in)\b"
+         r"|\bskipped the (?:offer |closing )?(?:call|meeting)\b"
+         r"|编号|工具人|螺丝钉|叫(?:不|得)出.{0,3}名字|不记得.{0,3}名字|(?:不|没)当回事"
+         r"|(?:不|没)把.{0,4}当回事|(?:没|不)露面|每次.{0,6}都是不同的", 3),
         (r"\b(?:nobody|no one)\s+(?:ever\s+)?(?:followed up|reached out|called|phoned|contacted"
          r"|got back)|\bnever heard back\b|\bghosted\b", 1),
     ),
@@ -228,6 +251,7 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"(?:来回|往返).{0,6}(?:小时|分钟)|公里|(?:想|打算|准备|要)回.{1,4}(?:发展|工作|定居)"
          r"|外派", 3),
         (r"不想(?:再)?(?:换|去|搬).{0,4}(?:城市|外地|地方)|距离|郊区|太偏|偏远", 3), (r"回老家", 1),
+        (r"(?:跟|随)(?:着)?(?:他|她)?(?:一起)?过去|工作调(?:到|去)|调去|派驻", 3),
         (r"(?:开车|坐车|地铁|公交|路上)[^,,。;;]{0,4}要|离.{0,6}远", 2),
         (r"嫌远|有点远|比较远|挺远|很远|路远", 3),
         (r"(?:开|设|建)(?:个|一个)?(?:新)?(?:办公室|分公司|办事处|office)|\b(?:new|local"
@@ -240,6 +264,9 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"(?:relocate|move (?:cities|city|house|home|there|abroad|overseas|to\b"
          r"|(?:his|her|their) family))\b|\bmov(?:e|ing) from \w+ to\b"
          r"|\bhave to move\b|(?:不想|不愿|不愿意|没法|不能|不方便)(?:再)?搬", 3),
+        (r"(?:跟|随)(?:着)?(?:老公|老婆|丈夫|妻子|爱人|家人|男朋友|女朋友|对象|父母|家里)(?:一起)?"
+         r"(?:去|回|搬|到|走)|随迁|去不了了|过不去了"
+         r"|\bfollow(?:ing|s)? (?:his|her|their) (?:wife|husband|partner|spouse|family) to\b", 3),
         (r"\bfar away\b|\blong drive\b|\bsuburb|\bhours? (?:each way|drive)\b", 3),
         (r"\brelocat(?!ion (?:stipend|package|allowance|assistance|bonus|support|budget"
          r"|reimbursement))"  # a relocation stipend is pay, not a move
@@ -256,8 +283,9 @@ ILLNESS = (
     r"手术|生病|病了|患病|住院|出院|休养|病假|养病|化疗|放疗|透析|复查|理疗|吃药|调理|阳了"
     r"|身体(?:都|也|一直|最近|有点|有些)?(?:不太好|不大好|不好|不适|出了?(?:点)?(?:问题|状况)|欠佳"
     r"|抱恙|原因|欠安|差)|受伤|骨折|康复|治疗|看病|开刀|癌|抑郁|中风|病情|医院|摔伤|车祸|意外受伤"
-    r"|腰伤|伤病|复发|拆线|肺炎|发烧|胃出血|阑尾|(?:医生|大夫)(?:说|让|建议|要求|叮嘱|嘱咐|交代)|卧床|静养|微创|恢复期|术后|病休|住了院"
-    r"|椎间盘|颈椎|身体不舒服|挂号|检查出"
+    r"|腰伤|伤病|复发|拆线|肺炎|发烧|胃出血|阑尾|(?:医生|大夫)(?:说|让|建议|要求|叮嘱|嘱咐|交代)"
+    r"|卧床|静养|微创|恢复期|术后|病休|住了院"
+    r"|椎间盘|颈椎|身体不舒服|挂号|检查出|病危|病重|抢救|重症|\bicu\b|急诊"
     r"|\bsurger(?:y|ies)\b|\boperation\b|\bsick\b|\billness\b|\bill\b|\bhospital|\brecover"
     r"|\bmedical (?:leave|reasons?|issues?)\b|\binjur|\bstroke\b|\bcancer\b|\btreatment\b"
     r"|\bhealth (?:issues?|problems?|reasons?|scare|condition)\b|\bburn(?:ed|t)?[-\s]?out\b"
@@ -282,9 +310,12 @@ QUESTION_TOPICS: dict[str, str] = {
     "compensation_question": (
         r"薪资|薪酬|工资|奖金|年终|期权|股票|绩效|涨薪|底薪|提成|待遇|调薪|总包|年薪|月薪"
         r"|\bpay\b|\bsalary|\bbonus|\bequity\b|\bstock|\brsus?\b|\bcommission|\bcompensation"
-        r"|\bpackage\b|\bvesting\b|\bvest\b|\bbase\b(?!\s*(?:在|地))|\bpayout|\boptions\b|税前|税后|[十\d]+薪"
+        r"|\bpackage\b|\bvesting\b|\bvest\b|\bbase\b(?!\s*(?:在|地))|\bpayout|\boptions\b|税前"
+        r"|税后|[十\d]+薪"
         r"|\bcomp\b|\bclaw[-\s]?backs?\b|\bclawed back\b|\bvariable\b|加班费|值班费|补偿金"
         r"|\bsign[-\s]?on\b|\bpay bands?\b|\braises?\b|\bcliff\b|\bpaid out\b"
+        r"|签字费|签约(?:费|奖)|安家费|入职奖|试用期(?:工资|薪资|打折|打.折)|[二三四五六七八九\d]折(?!腾)"
+        r"|\bprobation(?:ary)? (?:pay|salary)\b"
     ),
     "career_path_question": (
         r"发展路径|晋升|发展空间|发展方向|岗位职责|职责|工作内容|职级|定级|汇报|偏管理|偏技术"
@@ -294,9 +325,11 @@ QUESTION_TOPICS: dict[str, str] = {
         r"|\bpurely technical\b|\bhands-on\b|\bindividual contributor\b|\btrack\b"
         r"|(?<![a-z0-9])[ptml]\d{1,2}(?![0-9])|职位级别|级别|\bband\b|\bgrade\b"
         r"|做什么|具体做|干什么|日常工作|转岗|转到|写代码|带人|技术专家|专家路线|管理路线"
-        r"|往.{1,6}走|\bjd\b|\bday[-\s]to[-\s]day\b"
+        r"|往.{1,6}(?:走|发展)|方向|定位|\bjd\b|\bday[-\s]to[-\s]day\b"
         r"|\bwhat (?:he|she|they)(?:'d| would)? (?:be )?(?:doing|working on)\b|\bstep down\b"
         r"|\bmaps? to\b|\bproject (?:he|she|they)(?:'d| would)\b"
+        r"|\bpath (?:to|towards|into|for)\b|\bdead[-\s]end\b|\bceiling\b|天花板|没前途"
+        r"|看不到(?:前景|未来|头)"
     ),
     "culture_question": (
         r"团队文化|文化|氛围|加班(?!费|工资|补贴)|996|管理风格|领导风格|管理方式|工作强度|内卷"
@@ -306,6 +339,8 @@ QUESTION_TOPICS: dict[str, str] = {
         rf"|\bculture\b|\bovertime\b{_NOT_PAY}|\blong hours\b|\bwork[-\s]life\b|\bmicromanag"
         r"|\bmanagement style\b|\bmanager\b|\bboss\b|\btoxic\b|\bcrunch\b|\batmosphere\b"
         r"|\bteam dynamics?\b|\bwork environment\b"
+        r"|资历|论资排辈|话语权|层级|等级森严|官僚|管(?:得|理)(?:太|很|过于|比较|特别)?(?:细|严|死)"
+        r"|事无巨细|盯(?:得)?(?:太|很)?紧|日报|周报|\bhierarch|\bseniority\b|\bpolitics\b"
     ),
     "benefits_question": (
         r"福利|社保|公积金|年假|假期|病假|育儿假|产假|陪产假|保险|医疗|远程(?:办公)?政策|补贴"
@@ -325,7 +360,9 @@ CONCERN_STRONG = (
     r"|不知道|想了解|想再了解|了解一下|问了|问过|询问|咨询|问到|打听|犹豫|搞不懂|没人解答"
     r"|不理解|困惑|不满|介意|怕|听.{0,4}说|打退堂鼓|想知道|想问|问(?:我们|一下|下|到|hr)"
     r"|抵触|排斥|反感|焦虑|有意见|纠结|拿不准|吃不准|没底|不放心|搞清楚|弄清楚|确认一下"
-    r"|(?<![没不学])问(?!题)"
+    r"|(?<![没不学])问(?!题)|不(?:太|大|是很|怎么)?(?:理解|明白|清楚|懂)"
+    r"|没(?:太|怎么)?(?:看懂|搞懂|听懂|弄懂|想好|搞明白)|模糊|含糊|不清晰|不透明|对不上|不一致|不符"
+    r"|\b(?:was|is)n'?t (?:clear|sure)\b|\bvague\b|\bfuzzy\b|\bmurky\b|\bopaque\b|\bambiguous\b"
     r"|\bquestions?\b|\bq'?s?\b|\bqns?\b|\bclarity\b|\bexplain\w*|\bdetails on\b|\basked\b"
     r"|\basks\b|\basking\b|\bwonder|\bunsure\b|\bnot sure\b"
     r"|\bisn'?t sure\b|\bunclear\b|\bworr(?:y|ied|ies)\b|\bconcern|\bdoubts?\b|\bhesita"

@@ -4,13 +4,16 @@ Matched against NFKC-normalised, lower-cased text (see :mod:`saas.insights.cues`
 
 * A value topic (``VALUE_TOPICS``) counts only inside a clause where the candidate says
   what they value or look for (``VALUE_MARKERS``), not where they ask or worry, and not
-  when the clause waves it away (``VALUE_NEGATORS``: 对薪资要求不高, isn't what matters).
+  when the clause waves it away (``VALUE_NEGATORS``: 对薪资要求不高, isn't what matters)
+  or a refusal precedes it (``VALUE_REFUSALS``: 不希望加班, doesn't want a startup; only up
+  to the next thing wanted).
   ``VALUE_STANDALONE`` cues carry their own "wants" sense (不想再折腾).
 * ``DEMOTERS`` mark what follows them as the lesser option (重视团队氛围超过薪资,
   values mentorship above salary, prefers email over calls).
 * A channel counts only as a preference: a channel word in a clause with a
   ``CHANNEL_PREF_MARKERS`` word (习惯用微信, prefers email, reach her on LinkedIn), or an
-  imperative that embeds the channel (加微信, text her, call him). Channels named as how
+  imperative that embeds the channel (加微信, text her, call him, or recruiter shorthand
+  where the bare channel closes the note: 出院再议 邮件, "…, by phone."). Channels named as how
   something happened (电话没人接, nobody called her, email bounced) don't count.
 """
 
@@ -18,7 +21,8 @@ from __future__ import annotations
 
 VALUE_TOPICS: dict[str, str] = {
     "flexibility": (
-        r"弹性|远程|居家办公|在家办公|不打卡|灵活(?:的)?(?:工作|时间|上下班|办公)|混合办公"
+        r"弹性|远程|居家办公|在家办公|不打卡|(?:不用|不必|无需|免)(?:天天|每天)?(?:打卡|坐班)"
+        r"|灵活(?:的)?(?:工作|时间|上下班|办公)|混合办公"
         r"|不坐班|自由(?:的)?(?:工作)?时间|\bwork(?:ing)? from home\b|\bwfh\b|\bremote\b"
         r"|\bhybrid\b|\bflexib|\bflexi-?time\b|\bflex\b|\bown hours\b|\bfour-day week\b"
         r"|\bremote[-\s]first\b|\bno fixed hours\b|\bremotely\b"
@@ -34,6 +38,8 @@ VALUE_TOPICS: dict[str, str] = {
         r"(?!(?:\s+(?:real|good|great|strong|proper|solid|lots of|plenty of|more))*"
         r"\s+(?:mentor|training|learning|coaching|growth|flexib|remote|pay|salary))"
         r"|\bhelp(?:s|ing)? each other\b|\bnice people\b"
+        r"|\b(?:close|tight)[-\s]?knit\b|\bpart of (?:a|the) (?:\w+ )?team\b|\bteamwork\b"
+        r"|\bcamaraderie\b"
     ),
     "compensation": (
         r"薪资|薪酬|待遇|涨薪|工资|收入|薪水|总包|年薪|月薪|加薪|高薪|钱"
@@ -81,7 +87,8 @@ VALUE_STANDALONE: dict[str, str] = {
 }
 
 VALUE_MARKERS = (
-    r"看重|在意|重视|希望(?!了解|知道)|想找|想要|想(?!知道|问|了解|再了解|确认|清楚|搞清楚|弄清楚)"
+    r"(?<!太)(?<!过于)(?<!过分)(?:看重|在意|重视)|希望(?!了解|知道)|想找|想要"
+    r"|(?<!不)想(?!知道|问|了解|再了解|确认|清楚|搞清楚|弄清楚|跟|和|与|先|聊|见|看看|等)"
     r"|最重要|在乎|喜欢|追求|期望|偏好|倾向|需要|必须|一定要|底线|刚需|硬性|首要|第一位|优先"
     r"|前提|目标"
     r"|要求|关注|只考虑|只要|前提是|最好|理想|向往|渴望|感兴趣|心动"
@@ -93,19 +100,26 @@ VALUE_MARKERS = (
     r"|\bif (?:she|he|they) (?:could|can)\b|\bas long as\b|\bneeds?\b|\binterested in\b"
     r"|\bdrawn to\b|\bappreciat|\bexcited about\b|\bdream\b|\bideal\b|\bbig on\b"
     r"|\b(?:mainly |really |mostly )?after (?:a|an|more|better|bigger|higher)\b|\bforemost\b"
-    r"|\baim(?:s|ing)? (?:for|to)\b|\bgoal\b"
+    r"|\baim(?:s|ing)? (?:for|to)\b|\bgoal\b|\bmotivated by\b|\bdriven by\b|\bmotivat(?:es|ion)\b"
 )
 VALUE_NEGATORS = (
     r"要求不高|不重要|无所谓|不在意|不看重|不在乎|不是重点|不是最重要"
     r"|其次(?!是|要|看重|在意|还|也)|不太看重|不关心|不追求"
     r"|\bnot important\b|\b(?:doesn'?t|don'?t|does not|do not) (?:really )?(?:care|matter)"
     r"|\bisn'?t what\b|\bnot what\b|\b(?:not|isn'?t) a priority\b|\bless important\b"
-    r"|\bflexible on\b|\bnot fussed\b|\bnot looking for\b|\bnot interested in\b|\bsecondary\b"
-    r"|\bisn'?t important\b|不希望|\b(?:doesn'?t|don'?t|does not|do not) want\b"
+    r"|\bflexible on\b|\bnot fussed\b|\bsecondary\b"
+    r"|\bisn'?t important\b"
     r"|差不多就行|差不多就好|过得去就行|够用就行|不强求|不太计较|不计较"
 )
+# Refusals that wave off only what follows them (不希望加班, doesn't want a pay cut):
+# "values stability and doesn't want to burn bridges" still values stability.
+VALUE_REFUSALS = (
+    r"不希望|不想要|\bnot looking for\b|\bnot interested in\b"
+    r"|\b(?:doesn'?t|don'?t|does not|do not) want\b"
+)
 DEMOTERS = (
-    r"超过|胜过|而非|而不是|比起|相比|高于|\bover\b|\babove\b|\bmore than\b|\brather than\b"
+    r"超过|胜过|而非|而不是|比起|相比|高于|\bover\b|\babove\b(?! all\b)|\bmore than\b"
+    r"|\brather than\b"
     r"|\binstead of\b|\bthan\b|\bahead of\b"
 )
 
@@ -132,6 +146,8 @@ CHANNEL_PREF_MARKERS = (
     r"|\bway to (?:reach|contact|get hold of|get in touch)\b|\bonly (?:\w+ )?way\b"
     r"|\basked (?:us )?to (?:be )?(?:contact|reach|email|text|call|message|ping)"
     r"|\b(?:is|are) (?:fine|ok|okay|best|better|preferred)\b"
+    r"|\b(?:e-?mail|text|wechat|linkedin|phone|inmail)s?\s+(?:messages?|dms?)\s+only\b"
+    r"|(?:让|叫|要|请)我们|保持联系|留(?:了)?.{0,2}(?:微信|邮箱|电话)"
 )
 # Imperatives that both name a channel and say "use this" (加微信, text her, call him).
 CHANNEL_IMPERATIVES = (
@@ -141,16 +157,29 @@ CHANNEL_IMPERATIVES = (
     r"|\b(?:call|text|e-?mail|phone|ring|wechat)\s+(?:him|her|them)\b"
     r"|(?:企业微信|企微|微信|邮件|邮箱|短信|电话|手机|领英|vx|wx|wechat|linkedin|e-?mail|sms|phone)"
     r"\s*(?:上)?"
-    r"(?:(?:联系|找|沟通|聊|戳|约)(?:他|她|本人)?"
+    r"(?:(?:保持)?(?:联系|找|沟通|聊|戳|约)(?:他|她|本人)?"
     r"|(?:联系|沟通|找(?:他|她))?(?:回复|回得)?(?:最|更|比较)(?:快|及时|方便))"
     r"(?:就行|就好|即可|吧|最好|比较方便|方便|为主)?(?=\s*(?:[,,。;;!?!?~～]|$))"
-    r"|有事(?:直接)?(?:发|打|用)?(?:企业微信|企微|微信|邮件|短信|电话|手机|领英)"
+    r"|有事(?:直接)?(?:可以)?(?:发|打|用|走)?(?:个)?(?:消息|信息|私信|留言)?(?:到|在|给)?"
+    r"(?:企业微信|企微|微信|邮件|短信|电话|手机|领英)"
+    r"|(?:发|留)(?:个)?(?:消息|信息|私信|留言)(?:到|在)(?:企业微信|企微|微信|邮箱|领英)"
+    # recruiter shorthand: the channel alone closes the note or a sentence (出院再议 邮件)
+    r"|(?:^|(?<=[,,。;;::.!?!?\n])|(?<=[\u4e00-\u9fff])(?<![了发过用打给到的在])\s+)\s*"
+    r"(?:企业微信|企微|微信|邮件|邮箱|短信|电话|领英|wechat|e-?mail|sms|text|phone|linkedin)"
+    r"\s*(?:联系|可以|也可以|也行|ok|okay|优先|即可|就行|就好|为主)?(?=\s*(?:[,,。;;!?!?.~～\n]|$))"
+    # an elliptical instruction after a comma: "try again in a few weeks, by phone."
+    r"|(?<=[,,\-–—])\s*(?:by|via|over|through)\s+(?:e-?mail|text|sms|wechat|linkedin|phone)"
+    r"(?=\s*(?:[.;!?\n]|$))"
+    r"|\b(?:asked|asks|asking) (?:us )?for (?:an? |the )?(?:\w+ )?"
+    r"(?:e-?mails?|texts?|sms|wechat|linkedin|inmails?|calls?|phone calls?)\b"
     r"|\b(?:e-?mail|texts?|txt|sms|wechat|linkedin|inmail|calls?|phone)\s+(?:is\s+"
     r"|are\s+)?(?:still\s+)?"
-    r"(?:ok|okay|fine|good|works|best|preferred)\b"
+    r"(?:ok|okay|fine|good|works|best|preferred|easiest|easier|simplest|quickest|fastest"
+    r"|most convenient|more convenient)\b"
     r"|\bsend (?:it|them|this|that|things|the \w+|\w+ \w+)\s+(?:by|via|over|through|on)\s+"
     r"(?:e-?mail|texts?|sms|wechat|linkedin)\b"
-    r"|\b(?:talk|chat|speak|touch base|reconnect|circle back|check in|follow up)\b[^.;,]{0,40}"
+    r"|\b(?:talk|chat|speak|touch base|reconnect|circle back|check in|follow up|try again"
+    r"|reach out|get back|keep in touch|stay in touch)\b[^.;,]{0,40}"
     r"\b(?:via|over|by|on)\s+(?:e-?mail|text|sms|wechat|linkedin|phone)\b"
     r"|\b(?:so|just|then)\s+(?:e-?mail|text|wechat|linkedin|call|phone)(?=\s*(?:[.,;!?]|$))"
 )
@@ -161,7 +190,9 @@ CHANNEL_NEG_BEFORE = (
     r"(?:\s+\S+){0,5}\s*)$"
 )
 CHANNEL_DEMOTED_BEFORE = (
-    r"(?:(?:\bover|\bthan|\binstead of|而非|而不是|不是|比)\s*(?:by\s+|via\s+|on\s+|用|打|发)?"
+    r"(?:(?:(?<!out )(?<!talk )(?<!chat )(?<!touch )(?<!contact )(?<!message )(?<!speak )"
+    r"(?<!reach )(?<!connect )\bover|\bthan|\binstead of|而非|而不是|不是|比)\s*(?:by\s+|via\s+"
+    r"|on\s+|用|打|发)?"
     r"|(?:wechat|e-?mail|linkedin|sms|texts?|phone|calls?|邮件|微信|短信|电话|领英)\s+to\s+)$"
 )
 # A channel followed by these failed or is unwelcome (电话不方便接, email bounced).

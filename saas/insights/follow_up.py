@@ -173,7 +173,8 @@ _ZH_BARE_MONTH_OK = re.compile(r"^\s*(?:左右)?\s*(?:后|之后|以后|内|之�
 _EN_PAST_BEFORE = compile_cues(
     r"(?:\b(?:took|taken|spent|lasted|dragged|dragging|waited|been|already)\b(?:\s+\S+){0,3}"
     r"|\b(?:past|last|previous|first)|\bfor\s+over)\s*$"
-    r"|\b(?:worked|stayed|lived|served|was|were|had|studied)\b(?:\s+\S+){0,5}\s+for\s+"
+    r"|\b(?:worked|stayed|lived|served|was|were|had|studied|went|sat|stalled|stuck|remained"
+    r"|paused|heard nothing|silent|quiet)\b(?:\s+\S+){0,5}\s+for\s+"
     r"(?:about\s+|around\s+|nearly\s+|almost\s+|over\s+)?$"
 )
 _EN_YEARS_AT = compile_cues(r"^\s+(?:at|with)\b")
@@ -280,12 +281,14 @@ def _relative_dates(
 
 
 SENTENCE_REACH = 160
+HORIZON_REACH = 40
 
 
 def _excluded(doc: _Text, start: int, end: int, after: str, future: bool) -> bool:
     """Context exclusions shared by zh and en durations."""
     c_start, c_end = doc.clause(start)
-    window = doc.text[max(c_start, start - 24):min(c_end, end + 24)]
+    # A goal's object can run long in English (lead a team of his own within three years).
+    window = doc.text[max(c_start, start - HORIZON_REACH):min(c_end, end + 24)]
     if CAREER_HORIZON_WORDS.search(window):
         return True
     near = doc.text[max(c_start, start - 12):min(c_end, end + 10)]

@@ -4,9 +4,10 @@
 shared/TAXONOMY.md's rules (not by what the extractor returns). The fresh set was
 written as realistic recruiter notes (WeChat style, third person, mixed zh/en, typos)
 covering every reason, value, channel, follow-up form and exclusion, with distractors.
-``notes_blind.jsonl`` was written blind, by someone who never saw the rules, and labelled by
-TAXONOMY; ``notes_paraphrase.jsonl`` holds our own paraphrases of the phrasing families the
-blind notes exposed (recruiter shorthand, idioms, "X works", negated moves, spent durations).
+``notes_blind.jsonl`` and ``notes_blind2.jsonl`` were written blind, by someone who never saw
+the rules, and labelled by TAXONOMY; ``notes_paraphrase.jsonl`` holds our own paraphrases of the
+phrasing families the blind notes exposed (recruiter shorthand, idioms, "X works", negated
+moves, spent durations, a bare channel closing a note, a counter-offer's terms).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ DEV_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ins
 HOLDOUT_FILE = Path(__file__).resolve().parent / "notes_holdout.jsonl"
 FRESH_FILE = Path(__file__).resolve().parent / "notes_fresh.jsonl"
 BLIND_FILE = Path(__file__).resolve().parent / "notes_blind.jsonl"
+BLIND2_FILE = Path(__file__).resolve().parent / "notes_blind2.jsonl"
 PARAPHRASE_FILE = Path(__file__).resolve().parent / "notes_paraphrase.jsonl"
 
 REASONS = {
@@ -94,9 +96,16 @@ def test_blind_set_meets_targets() -> None:
     _check(BLIND_FILE)
 
 
+def test_second_blind_set_meets_targets() -> None:
+    rows = _load(BLIND2_FILE)
+    assert len(rows) >= 100
+    _check(BLIND2_FILE)
+
+
 def test_paraphrase_set_meets_targets() -> None:
     rows = _load(PARAPHRASE_FILE)
-    assert len(rows) >= 30
+    assert len(rows) >= 80
+    assert len({row["text"] for row in rows}) == len(rows)
     _check(PARAPHRASE_FILE)
 
 
