@@ -13,8 +13,11 @@ judged in its clause:
   inherits the previous clause's marker within the same sentence;
 * a channel counts only when the clause states a preference or is an imperative.
 
-Conflicts between reasons are settled by weight (decisive cues 3, strong 2, hints 1),
-then by these rules, in this order:
+Conflicts between reasons are settled by weight (decisive cues 3, strong 2, hints 1). A
+reason's score is its strongest clause (the best cue in each clause; synonyms piled into one
+clause count once) plus a third of its other clauses: a decisive cue of one reason is not
+outvoted by weak hints of another, while a reason said twice beats one said once. Weights
+are adjusted by these rules, in this order:
 
 1. negated cues don't count ("不是因为钱", "no counter offer", "没有别的offer");
 2. an illness is ``health`` unless a relative is the one who is ill (``family_matter``);
@@ -23,8 +26,8 @@ then by these rules, in this order:
    our job, not theirs, and counts a third;
 4. a wrap-up cue in the clause of a counter-offer cue (a retention bonus to stay through
    the launch) is the counter-offer's term and counts a third;
-5. cues in a clause that names the primary reason (主要是, the real reason is) count
-   half again;
+5. cues in a clause that names the primary reason or its cause (主要是, 因为, the real
+   reason is, because) count half again;
 6. ties go to the reason mentioned first.
 
 Word boundaries are ASCII-aware (``了counter`` and ``他的leader`` match), and a very long
@@ -128,7 +131,7 @@ _CHANNEL_NEG_BEFORE = _rx(cues_values.CHANNEL_NEG_BEFORE)
 _CHANNEL_NEG_AFTER = _rx(cues_values.CHANNEL_NEG_AFTER)
 _CHANNEL_DEMOTED = _rx(cues_values.CHANNEL_DEMOTED_BEFORE)
 _ASKING = _rx(cues.ASKING)
-_BACK_REFERENCE = _rx(r"\bthat'?s\b|\bthat is\b|\bthis is\b|这(?:是|个|点|些)|那(?:是|个|点)")
+_BACK_REFERENCE = _rx(r"\bthat'?s\b|\bthat is\b|\bthis is\b|这一?(?:是|个|点|些)|那一?(?:是|个|点)")
 _FOCUS = _rx(cues.FOCUS)
 _LEAVE_POLICY = _rx(cues.LEAVE_POLICY)
 
@@ -138,6 +141,7 @@ TAIL_CHARS = 2_000
 _ASKABLE = frozenset({"project_wrapup", "competing_offer", "counter_offer"})
 _ASKED_FACTOR = 1 / 3
 _FOCUS_FACTOR = 1.5
+_CORROBORATION = 0.3
 # A project named in the same clause as a counter-offer is the offer's term, not the stall.
 _TERMS_FACTOR = 1 / 3
 
@@ -150,6 +154,7 @@ _SPLIT = re.compile(
     r"|(?P<clause>[,:]|\s[-–—]+\s|—+)"
 )
 
+_OPENING_REACH = 12
 _TOPIC_WEIGHT_STRONG = 2.0
 _TOPIC_WEIGHT_WEAK = 1.5
 _DEMOTE_REACH = 24
@@ -256,6 +261,15 @@ def _markers(reader: _Reader) -> list[list[tuple[int, str]]]:
         refers_back = _BACK_REFERENCE.search(reader.text, following.start, following.end)
         if kind == "concern" or refers_back:
             result[idx] = [(clause.end, kind)]
+    # A sentence that opens by pointing back at what came before and says it is wanted
+    # (…可以居家办公。她说这个对她最重要 · …remote. That's what matters to her) marks it.
+    for idx in range(1, len(reader.clauses)):
+        clause, previous = reader.clauses[idx], reader.clauses[idx - 1]
+        if previous.sentence == clause.sentence or result[idx - 1] or not has_value[idx]:
+            continue
+        opening = reader.text[clause.start:min(clause.end, clause.start + _OPENING_REACH)]
+        if _BACK_REFERENCE.search(opening):
+            result[idx - 1] = [(previous.end, "value")]
     return result
 
 
@@ -270,7 +284,8 @@ def _role(marks: list[tuple[int, str]], pos: int) -> str | None:
 
 
 def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | None, float]:
-    scores: dict[str, float] = {}
+    # the strongest cue per (reason, clause): synonyms piled into one clause are one cue
+    cue: dict[tuple[str, int], float] = {}
     first: dict[str, int] = {}
     focus = {idx for idx, _ in reader.matches(_FOCUS)}
     asks: dict[int, int] = {}
@@ -282,7 +297,7 @@ def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | 
             weight *= _ASKED_FACTOR
         if idx in focus:
             weight *= _FOCUS_FACTOR
-        scores[reason] = scores.get(reason, 0.0) + weight
+        cue[reason, idx] = max(cue.get((reason, idx), 0.0), weight)
         first[reason] = min(first.get(reason, pos), pos)
 
     hits = [(reason, weight, m.start(), idx) for reason, pattern, weight in _REASON_CUES
@@ -290,6 +305,9 @@ def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | 
             if not _negated(reader, idx, m, _NEG_BEFORE_CUE)]
     retained = {idx for reason, _, _, idx in hits if reason == "counter_offer"}
     for reason, weight, pos, idx in hits:
+        if (reason == "family_matter" and _LEAVE_POLICY.match(reader.text, pos)
+                and _role(marks[idx], pos) == "concern"):
+            continue  # 问陪产假有几天, asked about parental leave: a benefits question
         if reason == "project_wrapup" and idx in retained:
             weight *= _TERMS_FACTOR  # "a retention bonus to stay through the launch"
         add(reason, weight, pos, idx)
@@ -314,13 +332,28 @@ def _reason(reader: _Reader, marks: list[list[tuple[int, str]]]) -> tuple[str | 
             seen.add(idx)
             strong = reader.clauses[idx].sentence in worried
             add(reason, _TOPIC_WEIGHT_STRONG if strong else _TOPIC_WEIGHT_WEAK, m.start(), idx)
-    if not scores:
+    if not cue:
         return None, 0.0
+    scores = _scores(cue)
     ranked = sorted(scores, key=lambda r: (-scores[r], first[r]))
     top = scores[ranked[0]]
     second = scores[ranked[1]] if len(ranked) > 1 else 0.0
     confidence = min(0.95, 0.4 + 0.12 * top) * (0.5 + 0.5 * (top - second) / top)
     return ranked[0], round(confidence, 2)
+
+
+def _scores(cue: dict[tuple[str, int], float]) -> dict[str, float]:
+    """Each reason's strongest clause decides; its other clauses only corroborate.
+
+    So several weak hints of one reason (release, launch, sprint) don't outvote one
+    decisive cue of another (got another offer), while two clauses that each say the
+    same reason still beat one.
+    """
+    by_reason: dict[str, list[float]] = {}
+    for (reason, _), weight in cue.items():
+        by_reason.setdefault(reason, []).append(weight)
+    return {reason: max(weights) + _CORROBORATION * (sum(weights) - max(weights))
+            for reason, weights in by_reason.items()}
 
 
 def _demoted_spans(reader: _Reader) -> list[tuple[int, int]]:

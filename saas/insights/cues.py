@@ -152,15 +152,26 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|\b(?:accepted|took|joined|joining) (?:an? |another )(?:\w+ )?(?:role|job|position|offer"
          r"|company|startup|firm)\b|\binterviewing (?:at|with) (?!us\b|our\b)", 3),
         (r"\bnew (?:job|employer|company)\b|\boffer from\b", 2),
+        (r"\b(?:late|final|advanced)[-\s]stages?\s+(?:talks|interviews?|process(?:es)?|rounds?"
+         r"|discussions)\b(?!\s+with (?:us|our)\b)"
+         r"|\btalks with (?:a|an|another|other|two|several)\b"
+         r"|\boffers? in hand\b|\bin hand from\b", 3),
         (r"\b(?:a |the )?verbal (?:offer )?(?:from|at|with)\b|\bwritten offer\b"
          r"|\bwaiting on (?:an?|the|their) offer\b", 3),
         (r"(?:跟|和|与)(?:一家|另|别|其他|几家).{0,8}(?:谈|聊|面)|对方(?:的|给|开)", 3),
+        # a rival's offer set beside ours: 竞对也发了offer, 两边在比, comparing our offer against
+        (r"竞对|竞品公司|也(?:发|给|开|谈)了?(?:个|一个)?offer|(?:两边|两家|两头)(?:在|还在|正在)?"
+         r"(?:比|对比|比较|权衡|掂量|选)"
+         r"|\bcompar(?:e|es|ed|ing)\b.{0,40}\boffers?\b|\boffers?\b.{0,30}\bcompar(?:e|es|ed|ing)\b"
+         r"|\b(?:our|the) offer (?:against|with|to|versus|vs\.?) (?:one|an?|another|the)\b"
+         r"|\b(?:one|an offer) from (?:a|an|another)\b(?! recruiter)", 3),
     ),
     "family_matter": (
         (r"家里有事|家里出了|家庭原因|家事|家中有事|家里老人|老人身体|家里(?:有点|有些)?(?:事|情况)"
          r"|家里的事|家里.{0,2}(?:急事|出事|emergency)|预产期|二胎|二宝|陪读|照顾(?!好自己)"
          r"|生了?(?:娃|孩子|宝宝|老二)|刚生", 3),
-        (r"孩子(?:刚)?出生|生孩子|生宝宝|宝宝出生|刚当(?:爸爸|妈妈|爹|妈)|当爸爸|当妈妈", 3),
+        (r"(?:孩子|宝宝|娃|老二|二胎)[^,,。;;]{0,6}(?:出生|降生|要生|快生|临产)|快(?:要)?生了|要生了|临产|待产"
+         r"|孩子(?:刚)?出生|生孩子|生宝宝|宝宝出生|刚当(?:爸爸|妈妈|爹|妈)|当爸爸|当妈妈", 3),
         (r"陪产|产假|坐月子|怀孕|陪护|丧事|去世|葬礼|奔丧", 3),
         (r"(?:照顾|陪伴)(?:老人|家人|孩子|父母|爸|妈|老婆|妻子|家里)", 3),
         (r"\bfamily (?:emergency|reasons?|matters?|issues?|situation|crisis|commitments)", 3),
@@ -182,7 +193,7 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
         (r"(?:材料|表格|表|文件|资料|手续|东西|签字)[^,,。;;]{0,4}"
          r"(?:太多|很多|好多|一大堆|太杂|繁琐)|一会儿(?:要|让)?.{0,6}一会儿", 3),
         (r"反复|来回(?:沟通|确认|折腾|改|修改|拉扯|跑)|材料(?:太多|太杂|很多)|一堆.{0,6}材料|再确认"
-         r"|重新(?:填|交|提交|走)|补交", 3),
+         r"|重新(?:填|交|提交|走)|补交(?!通)", 3),
         (r"(?:确认|提交|填|交|补|上传|签|改)了?(?:[两三四五六七八九十几]|\d+)(?:次|遍)|环节太多"
          r"|太多环节"
          r"|审批(?:太|很)?(?:多|慢|久)|每一步都要等|等不起|等不及|太慢|很慢|好慢", 3),
@@ -200,6 +211,13 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|(?:three|four|five|several|multiple|\d+) times)"
          r"|\bwaiting\b.{0,30}\b(?:background check|approval)", 3),
         (r"\b(?:too many|\d+|four|five|six|seven) rounds\b", 3),
+        # hoops, back-and-forth, asked again and again, approvals that took weeks
+        (r"\btoo many (?:hoops|steps|stages|hurdles|interviews|forms|approvals|people|rounds)\b"
+         r"|\b(?:jump(?:ing|ed)? )?through (?:\w+ )?hoops\b|\bback[-\s]and[-\s]forth\b"
+         r"|\bto[-\s]and[-\s]fro\b|\bre-?confirm|\bkept (?:asking|chasing|requesting|making)\b"
+         r"|\b(?:approvals?|sign-?offs?|paperwork|onboarding|hiring|offer letter|offer)\b"
+         r"[^.;]{0,30}\btook\b(?:\s+\S+){0,2}\s+(?:days|weeks|months|forever|ages)\b"
+         r"|\bslow (?:approvals?|sign-?off|process|hiring|response)", 3),
         (r"\brounds of interviews\b|\breference checks?\b|\bbackground check|\btake-home\b", 1),
     ),
     "felt_undervalued": (
@@ -240,6 +258,10 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|got back)|\bnever heard back\b|\bghosted\b", 1),
     ),
     "culture_question": (  # descriptions that voice a worry on their own
+        # coldness or friction *among* the team is its atmosphere, not how she was treated
+        (r"(?:之间|彼此|互相|相互)[^,,。;;]{0,6}(?:冷淡|冷漠|冷冰冰|不和|不交流|没(?:什么)?交流|勾心斗角"
+         r"|不说话)|\b(?:cold|distant|tense|hostile|curt|rude) (?:with|towards?) each other\b"
+         r"|\b(?:didn'?t|don'?t|barely|never) (?:talk|speak)(?:ing)? to each other\b", 3),
         (r"氛围(?:比较|很|太|有点|有些)?(?:压抑|差|不好|紧张)|加班(?:很|太|比较)?(?:严重|凶|狠)"
          r"|很卷|太卷"
          r"|\bcrunch culture\b|\btoxic\b|\bburn(?:s|ing)? people out\b", 2),
@@ -282,7 +304,7 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
 ILLNESS = (
     r"手术|生病|病了|患病|住院|出院|休养|病假|养病|化疗|放疗|透析|复查|理疗|吃药|调理|阳了"
     r"|身体(?:都|也|一直|最近|有点|有些)?(?:不太好|不大好|不好|不适|出了?(?:点)?(?:问题|状况)|欠佳"
-    r"|抱恙|原因|欠安|差)|受伤|骨折|康复|治疗|看病|开刀|癌|抑郁|中风|病情|医院|摔伤|车祸|意外受伤"
+    r"|抱恙|原因|欠安|差)|身体[^,,。;;]{0,6}出(?:了|过)?[^,,。;;]{0,4}(?:问题|状况|毛病)|受伤|骨折|康复|治疗|看病|开刀|癌|抑郁|中风|病情|医院|摔伤|车祸|意外受伤"
     r"|腰伤|伤病|复发|拆线|肺炎|发烧|胃出血|阑尾|(?:医生|大夫)(?:说|让|建议|要求|叮嘱|嘱咐|交代)"
     r"|卧床|静养|微创|恢复期|术后|病休|住了院"
     r"|椎间盘|颈椎|身体不舒服|挂号|检查出|病危|病重|抢救|重症|\bicu\b|急诊"
@@ -291,6 +313,9 @@ ILLNESS = (
     r"|\bhealth (?:issues?|problems?|reasons?|scare|condition)\b|\bburn(?:ed|t)?[-\s]?out\b"
     r"|\bchemo|\bdiagnos|\bheart attack\b|\bbr(?:oke|oken) (?:his|her|their|a|an) \w+"
     r"|\bfracture|\baccident\b|\brehab\b|\bbiopsy\b|\b(?:had|after) a fall\b|\bcovid\b"
+    r"|\bunwell\b|\bbed rest\b|\bunder the weather\b|\bpoor health\b|\bhospitali[sz]ed\b"
+    r"|\b(?:isn'?t|is not|hasn'?t been|not been|not feeling) well"
+    r"(?=\s*(?:[.,;!?)]|$|lately|recently|right now|at the moment|these days|again|since))"
     r"|\bmental health\b|\bdoctor\b|\bmedication\b|\bsigned off\b|\bdiabetes\b"
 )
 FAMILY_MEMBERS = (
@@ -318,7 +343,7 @@ QUESTION_TOPICS: dict[str, str] = {
         r"|\bprobation(?:ary)? (?:pay|salary)\b"
     ),
     "career_path_question": (
-        r"发展路径|晋升|发展空间|发展方向|岗位职责|职责|工作内容|职级|定级|汇报|偏管理|偏技术"
+        r"发展路径|发展(?:路线|通道|规划)|(?:成长|职业|晋升)(?:路径|路线|通道)|晋升|发展空间|发展方向|岗位职责|职责|工作内容|职级|定级|汇报|偏管理|偏技术"
         r"|做执行|成长空间|上升空间|职业发展|\bgrowth\b|\bcareer path|\bpromotion|\bscope\b"
         r"|\bresponsibilit|\bleveling\b|\blevel\b|\btitle\b|\badvancement|\breport(?:s|ing)? to\b"
         r"|\bwhere (?:it|the role|this) leads\b|\bprogression\b|\bladder\b|\bpeople management\b"
@@ -369,6 +394,9 @@ CONCERN_STRONG = (
     r"|\buncertain|\bclarif|\bconfus|\bskeptical\b|\bwary\b|\bnervous\b|\bafraid\b|\bheard\b"
     r"|\breviews\b|\bnot clear\b|\bunhappy with\b|\bput off\b|\bturned off\b"
     r"|\bwant(?:s|ed)? to (?:know|understand|check|clarify)\b|\bcurious\b|\bquestioned\b"
+    r"|\bwaiting (?:on|for) (?:\w+ )?(?:answers?|details|clarification|info|information"
+    r"|specifics)\b"
+    r"|\banswers? (?:about|on|to|regarding)\b"
 )
 QUESTION_WEAK = (
     r"是否|能不能|可不可以|怎么|如何|多少|吗|有没有|是不是|能否|几点|几天|怎样|哪些|还是"
@@ -379,10 +407,15 @@ ASKING = r"问|询问|咨询|\basked\b|\basks?\b|\bwhether\b|是不是|是否|�
 # "主要是…", "the real reason is…": the clause holds the primary reason.
 FOCUS = (
     r"主要(?:是|因为|原因)|关键是|真正的?原因|其实是|根本原因|最主要"
+    r"|(?<!不是)(?<!并不是)(?<!并非)(?<!不)(?:因为|由于)|原因是"
     r"|\bmain(?:ly)?\b|\bprimar(?:y|ily)\b|\breal reason\b|\bactually\b|\bthe reason is\b"
+    r"|(?<!not )\b(?:because|due to|owing to)\b"
 )
 # Leave-policy words that name an illness cue but, when asked about, are a benefit question.
-LEAVE_POLICY = r"病假|\bsick (?:leave|days?|pay)\b|\bmedical leave\b"
+LEAVE_POLICY = (
+    r"病假|陪产假|产假|育儿假|\bsick (?:leave|days?|pay)\b|\bmedical leave\b"
+    r"|\b(?:maternity|paternity|parental) leave\b"
+)
 
 # Negation read in a short window *before* a decisive cue ("no counter offer").
 NEG_BEFORE_CUE = (

@@ -48,22 +48,28 @@ VALUE_TOPICS: dict[str, str] = {
     ),
     "training": (
         r"培训|导师|学习机会|学习|轮岗|成长计划|带教|师傅|技能提升|进修|学到|学东西|能学"
-        r"|\btraining\b|\bmentor(?:ship|s)?\b|\bmentored\b|\blearning\b|\blearn\b|\brotation"
+        r"|\btraining\b|\bmentor(?:ship|s)?\b|\bmentored\b"
+        # being mentored, not mentoring others ("loves mentoring juniors")
+        r"|\bmentoring\b(?!\s+(?:juniors?|others|new|interns?|people|grads|graduates|younger"
+        r"|(?:the |a |his |her )?(?:team|colleagues|engineers|developers|staff)|him|her|them))"
+        r"|\blearning\b|\blearn\b|\brotation"
         r"|\bcoaching\b|\bcourses?\b|\bupskill|\bdevelopment program"
     ),
     "family": (
         r"陪家人|陪伴家人|陪孩子|陪老婆|陪老公|育儿假|离家近|家庭友好|照顾家庭|兼顾家庭|家庭时间"
-        r"|产假|陪产假|多陪"
+        r"|产假|陪产假|多陪|带娃|带孩子|接送孩子|陪娃|顾家|照顾(?:家里|孩子|家人|老人)"
         r"|\btime with (?:his |her |their )?family\b|\bfamily time\b|\bparental leave\b"
         r"|\bclose to home\b|\bnear (?:his |her |their )?home\b|\bfamily[-\s]friendly\b"
-        r"|\bwith (?:his|her|their) kids\b|\bmaternity leave\b|\bpaternity leave\b"
+        r"|\bwith (?:his|her|their) kids\b|\bpick(?:ing)? up (?:the|his|her|their) kids\b"
+        r"|\bmaternity leave\b|\bpaternity leave\b"
     ),
     "career_growth": (
         r"晋升|升职|发展空间|带团队|做管理|转管理|管理岗|发展前景|成长空间|职业发展|上升空间"
         r"|当(?:经理|主管|leader)|独当一面"
+        r"|(?:做到|升到|当上|升为|成为)[^,,。;;]{0,4}(?:经理|总监|主管|组长|架构师|专家|负责人|leader|lead"
+        r"|vp|cto|合伙人|带头人)"
         r"|\bpromot|\bgrowth\b|\bcareer (?:growth|progression|advancement|development|path|step)\b"
-        r"|\blead (?:a |the |his |her |their )?team\b|升到|升为|当上"
-        r"|做到(?:经理|总监|主管|架构师|leader)"
+        r"|\blead(?:s|ing)? (?:a |the |his |her |their |own )?(?:own )?teams?\b|升到|升为|当上"
         r"|\bmanag(?:e|ing) people\b|\bmanagement\b|\bmanager role\b|\btech lead\b"
         r"|\bteam lead\b|\bleadership\b|\badvance|\bprogression\b|\bgrow(?:s|ing)? into\b"
         r"|\bmove up\b"
@@ -89,13 +95,14 @@ VALUE_STANDALONE: dict[str, str] = {
 VALUE_MARKERS = (
     r"(?<!太)(?<!过于)(?<!过分)(?:看重|在意|重视)|希望(?!了解|知道)|想找|想要"
     r"|(?<!不)想(?!知道|问|了解|再了解|确认|清楚|搞清楚|弄清楚|跟|和|与|先|聊|见|看看|等)"
-    r"|最重要|在乎|喜欢|追求|期望|偏好|倾向|需要|必须|一定要|底线|刚需|硬性|首要|第一位|优先"
+    r"|最重要|(?<!不)(?<!不太)(?<!不那么)(?<!没那么)重要|在乎|看中|喜欢|追求|期望|偏好|倾向|需要|必须|一定要|底线|刚需|硬性|首要|第一位|优先"
     r"|前提|目标"
     r"|要求|关注|只考虑|只要|前提是|最好|理想|向往|渴望|感兴趣|心动"
     r"|\bvalues?\b|\bvalued\b|\bcares?\b|\bcaring\b|\blook(?:s|ing)? for\b|\bseek(?:s|ing)?\b"
     r"|\bwant(?:s|ed)?\b(?!\s+to\s+(?:know|ask|understand|check|confirm|clarify))"
     r"|\bwould like\b|'d like\b|\bhop(?:e|es|ing)\b|\bprefer"
-    r"|\bimportant\b|\bmatters?\b|\bpriorit|\bmust\b|\bnon-negotiable\b|\bessential\b"
+    r"|\bimportant\b|\bkey (?:for|to) (?:her|him|them)\b|\bkey (?:things?|factors?|criteria)\b"
+    r"|\bmatters?\b|\bpriorit|\bmust\b|\bnon-negotiable\b|\bessential\b"
     r"|\bkeen\b|\blove|\blikes?\b|\bonly consider|\bwould consider\b"
     r"|\bif (?:she|he|they) (?:could|can)\b|\bas long as\b|\bneeds?\b|\binterested in\b"
     r"|\bdrawn to\b|\bappreciat|\bexcited about\b|\bdream\b|\bideal\b|\bbig on\b"
@@ -103,7 +110,7 @@ VALUE_MARKERS = (
     r"|\baim(?:s|ing)? (?:for|to)\b|\bgoal\b|\bmotivated by\b|\bdriven by\b|\bmotivat(?:es|ion)\b"
 )
 VALUE_NEGATORS = (
-    r"要求不高|不重要|无所谓|不在意|不看重|不在乎|不是重点|不是最重要"
+    r"要求不高|不重要|不(?:是|太|算|怎么)?(?:很|太|特别|非常|那么)?重要|无所谓|不在意|不看重|不在乎|不是重点|不是最重要"
     r"|其次(?!是|要|看重|在意|还|也)|不太看重|不关心|不追求"
     r"|\bnot important\b|\b(?:doesn'?t|don'?t|does not|do not) (?:really )?(?:care|matter)"
     r"|\bisn'?t what\b|\bnot what\b|\b(?:not|isn'?t) a priority\b|\bless important\b"
@@ -131,7 +138,8 @@ CHANNEL_WORDS: dict[str, str] = {
     "phone": r"电话|打给|致电|手机|\bphone(?:d|s)?\b|\bcall(?:s|ed|ing)?\b|\bring\b",
 }
 CHANNEL_PREF_MARKERS = (
-    r"习惯|喜欢|偏好|更愿意|愿意|最好|倾向|方便|即可|就好|就行|可以(?:打|发|加|用|通过)|优先|请"
+    r"习惯|喜欢|偏好|更愿意|愿意|最好|倾向|方便|即可|就好|就行|可以(?:打|发|加|用|通过)|优先"
+    r"|(?<![邀申聘宴提恳敬])请(?!他|她|候选人)"
     r"|回复(?:比较|很|更|最)?快|回得(?:比较|很|更|最)?快|常用|只用|只看|首选|为主"
     r"|平时|平常|一般(?:都)?(?:用|走|看)|主要(?:用|看)|找得到|联系得上"
     r"|\bprefer(?:s|red|ence|ably)?\b|\brather\b(?!\s+than)|\bbest\b|\bworks? (?:best|better|well)"
@@ -157,9 +165,20 @@ CHANNEL_IMPERATIVES = (
     r"|\b(?:call|text|e-?mail|phone|ring|wechat)\s+(?:him|her|them)\b"
     r"|(?:企业微信|企微|微信|邮件|邮箱|短信|电话|手机|领英|vx|wx|wechat|linkedin|e-?mail|sms|phone)"
     r"\s*(?:上)?"
-    r"(?:(?:保持)?(?:联系|找|沟通|聊|戳|约)(?:他|她|本人)?"
+    r"(?:(?:保持|再|直接|继续)?(?:联系|找|沟通|聊|戳|约|留言|留个言)(?:他|她|本人)?"
     r"|(?:联系|沟通|找(?:他|她))?(?:回复|回得)?(?:最|更|比较)(?:快|及时|方便))"
-    r"(?:就行|就好|即可|吧|最好|比较方便|方便|为主)?(?=\s*(?:[,,。;;!?!?~～]|$))"
+    r"(?:就行|就好|即可|吧|最好|(?:比较|更|最)?(?:方便|快|及时|好)|为主)?(?=\s*(?:[,,。;;!?!?~～]|$))"
+    # 微信留言她会看: a channel the candidate reads or answers
+    r"|(?:企业微信|企微|微信|邮件|邮箱|短信|领英|wechat|e-?mail|sms|linkedin)\s*(?:上)?"
+    r"(?:留(?:个)?言|发(?:个)?(?:消息|信息))?(?:的话)?\s*(?:他|她|本人)?(?:都|一般|肯定|通常){0,2}"
+    r"(?:会|能)(?:看到?|回(?:复)?|及时回)(?!答)"
+    r"|(?<![不没])(?:会|能|常|经常|每天都?)(?:看|回|查)(?:一下)?"
+    r"(?:企业微信|企微|微信|邮件|邮箱|短信|领英|wechat|e-?mail|sms|linkedin)"
+    # 发短信, 发email给她, 希望以后打电话: an instruction that ends its clause
+    r"|(?:(?:^|(?<=[\s,,。;;]))(?:请|直接|就)?|(?:希望|以后|今后|下次|往后|改成|改用)(?:都|还是|请|能)?"
+    r"(?:用|通过|走)?)(?:发|打|加)(?:个|条|封)?"
+    r"(?:短信|邮件|微信|电话|e-?mail|wechat|sms)(?:给(?:他|她|我们))?(?:吧|即可|就行|就好)?"
+    r"(?=\s*(?:[,,。;;!?!?.~～\n]|$))"
     r"|有事(?:直接)?(?:可以)?(?:发|打|用|走)?(?:个)?(?:消息|信息|私信|留言)?(?:到|在|给)?"
     r"(?:企业微信|企微|微信|邮件|短信|电话|手机|领英)"
     r"|(?:发|留)(?:个)?(?:消息|信息|私信|留言)(?:到|在)(?:企业微信|企微|微信|邮箱|领英)"
@@ -182,6 +201,8 @@ CHANNEL_IMPERATIVES = (
     r"|reach out|get back|keep in touch|stay in touch)\b[^.;,]{0,40}"
     r"\b(?:via|over|by|on)\s+(?:e-?mail|text|sms|wechat|linkedin|phone)\b"
     r"|\b(?:so|just|then)\s+(?:e-?mail|text|wechat|linkedin|call|phone)(?=\s*(?:[.,;!?]|$))"
+    r"|\b(?:shoot|drop|send|fire off|give)\s+(?:him|her|them)\s+(?:a|an)\s+(?:quick\s+|short\s+)?"
+    r"(?:e-?mail|text|sms|wechat|inmail|linkedin message|call|ring)\b"
 )
 # A channel preceded by these is not wanted (不要打电话, doesn't want to be called).
 CHANNEL_NEG_BEFORE = (

@@ -127,11 +127,17 @@ _MASKS = tuple(compile_cues(p) for p in (
     rf"每\s*(?:隔)?\s*(?:{_ZH_NUM})?\s*(?:个)?(?:天|日|周|星期|礼拜|个月|月|年)",
     r"每\s*(?:隔)?\s*(?:半\s*个?\s*(?:年|月)|个?\s*季度)",
     rf"(?:一|1)\s*(?:个)?(?:周|星期|礼拜|月)[^,,。;;!?!?\n]{{0,6}}?(?:{_ZH_NUM})\s*(?:个)?(?:天|日|次)",
-    rf"(?:{_ZH_NUM})\s*(?:个)?(?:天|周|星期|个月|月|年)[^,,。;;!?!?\n]{{0,4}}?(?:{_ZH_NUM})\s*(?:次|回|趟)",
+    rf"(?:{_ZH_NUM})\s*(?:个)?(?:天|周|星期|个月|月|年)[^,,。;;!?!?\n]{{0,4}}?(?:{_ZH_NUM})\s*(?:次|回|趟"
+    r"|家公司|家|份工作|任老板)",
     rf"(?:年假|病假|婚假|带薪假|假期)\s*(?:只有|才|有|是|为|共|一共)?\s*(?:{_ZH_NUM})\s*(?:个)?(?:天|日|周|个月|月)",
     rf"(?:{_ZH_NUM})\s*(?:个)?(?:天|日|周|个月|月)\s*(?:的)?(?:年假|病假|带薪|假期)",
-    rf"\b(?:{_EN_NUM}|once|twice|thrice)\s+(?:[a-z]+\s+)?(?:times?\s+)?(?:a|per|each|every)\s+"
-    r"(?:day|week|month|year)\b",
+    rf"\b(?:{_EN_NUM}|once|twice|thrice|(?:a\s+)?few|(?:a\s+)?couple(?:\s+of)?|several)\s+"
+    r"(?:[a-z]+\s+)?(?:times?\s+)?(?:a|per|each|every)\s+(?:day|week|month|year)\b",
+    # a count of past events over a span: two layoffs in three years, 三年换了两家
+    rf"\b(?:{_EN_NUM}|several|multiple)\s+(?:[a-z-]+\s+)?(?:layoffs?|lay-offs?|jobs|moves|employers"
+    r"|companies|reorgs?|restructurings?|acquisitions|managers|bosses|roles|times|switches"
+    rf"|promotions|startups)\s+in\s+(?:the\s+)?(?:(?:past|last)\s+)?(?:{_EN_NUM})\s+"
+    r"(?:days|weeks|months|years)\b",
     r"\b(?:day|week|month|year)s?\s*/\s*(?:day|week|month|year)\b",
     rf"\bevery\s+(?:other\s+)?(?:(?:a\s+)?(?:couple|few)\s+(?:of\s+)?|(?:{_EN_NUM})\s+)?"
     r"(?:day|week|month|year)s?\b",
@@ -149,7 +155,7 @@ _SENTENCE_BREAKS = compile_cues(r"[;;。!!??\n]|(?<=[a-z0-9)])\.(?=\s|$)")
 
 # 了 after a verb marks a past duration (拖了一个月), except 请了/休了 (taking leave ahead).
 _ZH_PAST_BEFORE = re.compile(
-    r"(?:(?<![请休])了|已经|已|过去|近|这|前|上|最近|以前|曾|第|某|哪|那|前后|总共|一共|耗时)\s*"
+    r"(?:(?<![请休])了|已经|已|过去|经过|近|这|前|上|最近|以前|曾|第|某|哪|那|前后|总共|一共|耗时)\s*"
     r"(?:快|将近|差不多|大概|大约|约|整整|足足)?\s*$"
 )
 # 刚来半年, 入职一年: time already spent, not time to wait.
@@ -160,11 +166,20 @@ _ZH_SPENT_BEFORE = re.compile(
 _ZH_THIS_BEFORE = re.compile(r"这\s*$")
 _ZH_UNAVAILABLE_AFTER = re.compile(
     r"^\s*(?:内|里|之内|以内)?\s*(?:都|还|也|应该|肯定|暂时|先)?\s*"
-    r"(?:不方便|不考虑|不能|不会|不行|不动|没空|没时间|没精力|走不开|脱不开|抽不开|顾不上|没法|无法|不打算)"
+    r"(?:不方便|不考虑|不能|不会|不行|不动|没空|没时间|没精力|走不开|脱不开|抽不开|顾不上|没法|无法|不打算"
+    # 这两三天想清楚了再回复: what the candidate will do in the coming days
+    r"|想(?:想|清楚|好|明白)|考虑(?:清楚|好|一下)?|再(?:回复|答复|定|决定|联系|说|看)|就?(?:会|能)?(?:给|回复|答复|决定|定下来|确定))"
 )
 _ZH_WORKED_BEFORE = re.compile(r"(?:工作|干|待|做)\s*$")
 _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:左右)?\s*(?:后|之后|以后|内|之内|以内)")
-_ZH_PAST_AFTER = re.compile(r"^\s*(?:左右)?\s*(?:前|以前|之前|以来|了|多了|的?经验|的?工作经验)")
+_ZH_PAST_AFTER = re.compile(
+    r"^\s*(?:左右)?\s*(?:前|以前|之前|以来|了|多了|的?经验|的?工作经验"
+    # 两周没人联系, 一个月都没消息: a silence that already happened
+    r"|(?:都|也|还)?\s*(?:没|无)(?:有)?(?:人|任何|什么)?\s*(?:联系|回复|回音|回应|消息|动静|音讯|下文"
+    r"|反馈|进展|更新|理))"
+)
+# 过两周再聊, 再等一个月: counted from now
+_ZH_FUTURE_BEFORE = re.compile(r"(?:(?<![经通])过|再等|等|隔)\s*$")
 _ZH_MONEY = re.compile(
     r"^\s*(?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百]+)\s*(?:万|k|w|元|块)"
 )
@@ -180,7 +195,10 @@ _EN_PAST_BEFORE = compile_cues(
 _EN_YEARS_AT = compile_cues(r"^\s+(?:at|with)\b")
 _EN_PAST_AFTER = compile_cues(
     r"^\s*(?:ago|earlier|back\b(?!\s+in)|old\b|-old|of\s+(?:work\s+|relevant\s+)?experience"
-    r"|experience|in\s+a\s+row|running)"
+    r"|experience|in\s+a\s+row|running"
+    # three weeks without any update: a silence that already happened
+    r"|without\s+(?:any\s+|a\s+)?(?:word|update|reply|response|news|contact|feedback|hearing)"
+    r"|with\s+no\s+(?:word|update|reply|response|news|contact|feedback)|of\s+(?:radio\s+)?silence)"
 )
 _EN_FUTURE_BEFORE = compile_cues(
     r"\b(?:in|within|after|another|next|by|until|till|for|about|around)\s*(?:another|about|around"
@@ -225,6 +243,26 @@ def _relative_patterns() -> tuple[tuple[re.Pattern[str], Finder], ...]:
 
 
 _RELATIVE = _relative_patterns()
+# A promotion, raise or goal a date is attached to (老板答应明年给他升职, aims to make lead next
+# year): a counter-offer's term or a career horizon, not when the candidate will be ready.
+_GOAL_WORDS = compile_cues(
+    r"加薪|涨薪|调薪|\b(?:a|the|his|her) raise\b|升职|晋升|升到|升为|升级|提拔|当上|做到|目标|转正"
+    r"|\bpromot|\bgoals?\b|\baim(?:s|ing)?\b"
+    r"|\bbecom(?:e|ing)\b|\bmake (?:manager|lead|director|senior|partner|principal|staff)\b"
+)
+GOAL_REACH = 16
+# ... unless the candidate is waiting for it (等年底晋升结果出来再说, after the promotion round).
+_WAITING = compile_cues(
+    r"等|之后|以后|再(?!次)|回复|答复|决定|结果|\bdecid|\bget back\b|\bthen\b|\bafter\b|\bonce\b"
+    r"|\buntil\b|\bcheck back\b"
+    r"|\bfollow up\b|\breach out\b|\bwaiting\b|\boutcome\b|\bresults?\b"
+)
+# What may stand beside a bare horizon in its own clause (想做到经理,两年内).
+_BARE_FILLER = compile_cues(
+    r"^[\s.。,,;;!!]*(?:(?:大概|大约|争取|希望|最好|估计|\bwithin|\bin|\babout|\baround|\broughly"
+    r"|\bthe next)\s*)*$"
+)
+_BARE_TAIL = compile_cues(r"^\s*(?:内|之内|以内|左右|吧|的时间)*[\s.。,,;;!!]*$")
 _RELATIVE_PAST_BEFORE = compile_cues(r"(?:上\s*个?|去年\s*|去|过去|前|last|past)\s*$")
 _RELATIVE_PAST_AFTER = compile_cues(r"^\s*(?:前|以前|之前|ago)")
 
@@ -260,7 +298,7 @@ def _mask(text: str) -> str:
 
 
 def _relative_dates(
-    text: str, today: datetime.date, taken: list[tuple[int, int]]
+    doc: _Text, text: str, today: datetime.date, taken: list[tuple[int, int]]
 ) -> Iterator[datetime.date]:
     for pattern, finder in _RELATIVE:
         for m in pattern.finditer(text):
@@ -275,6 +313,9 @@ def _relative_dates(
                 continue
             if is_duration and _RELATIVE_PAST_AFTER.search(text[end:end + 4]):
                 continue
+            if (_goal_horizon(doc, start, end, _GOAL_WORDS, GOAL_REACH)
+                    and not _WAITING.search(text, *doc.sentence(start))):
+                continue
             found = finder(m, today)
             if found is not None:
                 yield found
@@ -284,13 +325,32 @@ SENTENCE_REACH = 160
 HORIZON_REACH = 40
 
 
+def _goal_horizon(doc: _Text, start: int, end: int, words: re.Pattern[str], reach: int) -> bool:
+    """Whether the expression at ``start:end`` is the horizon of a career goal.
+
+    The goal is in the expression's clause (两年内晋升), or, when the expression stands
+    alone in its clause (想做到经理,两年内), in the clause just before or after it within
+    the same sentence.
+    """
+    c_start, c_end = doc.clause(start)
+    if words.search(doc.text[max(c_start, start - reach):min(c_end, end + reach)]):
+        return True
+    bare = (_BARE_FILLER.search(doc.text[c_start:start])
+            and _BARE_TAIL.search(doc.text[end:c_end]))
+    if not bare:
+        return False
+    s_start, s_end = doc.sentence(start)
+    before = doc.text[max(s_start, c_start - 1 - reach):max(s_start, c_start - 1)]
+    after = doc.text[min(s_end, c_end + 1):min(s_end, c_end + 1 + reach)]
+    return bool(words.search(before) or words.search(after))
+
+
 def _excluded(doc: _Text, start: int, end: int, after: str, future: bool) -> bool:
     """Context exclusions shared by zh and en durations."""
-    c_start, c_end = doc.clause(start)
     # A goal's object can run long in English (lead a team of his own within three years).
-    window = doc.text[max(c_start, start - HORIZON_REACH):min(c_end, end + 24)]
-    if CAREER_HORIZON_WORDS.search(window):
+    if _goal_horizon(doc, start, end, CAREER_HORIZON_WORDS, HORIZON_REACH):
         return True
+    c_start, c_end = doc.clause(start)
     near = doc.text[max(c_start, start - 12):min(c_end, end + 10)]
     if TRAVEL_WORDS.search(near):
         return True
@@ -313,7 +373,7 @@ def _zh_dates(doc: _Text, text: str, today: datetime.date,
             continue
         before, after = text[max(0, start - 4):start], text[end:end + 8]
         unit_text = m.group("unit")
-        future = bool(_ZH_FUTURE_AFTER.search(after))
+        future = bool(_ZH_FUTURE_AFTER.search(after) or _ZH_FUTURE_BEFORE.search(before))
         head = before.rstrip()
         if head.endswith(("周", "星期", "礼拜", "每")):  # 周一周二 (weekdays), 每… (frequency)
             continue
@@ -380,7 +440,7 @@ def extract_follow_up(text: str, today: datetime.date) -> datetime.date | None:
     masked = _mask(text)
     doc = _Text(masked, text)
     taken: list[tuple[int, int]] = []
-    dates = list(_relative_dates(masked, today, taken))
+    dates = list(_relative_dates(doc, masked, today, taken))
     dates.extend(_zh_dates(doc, masked, today, taken))
     dates.extend(_en_dates(doc, masked, today, taken))
     future = [d for d in dates if d >= today]

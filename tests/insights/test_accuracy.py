@@ -4,10 +4,12 @@
 shared/TAXONOMY.md's rules (not by what the extractor returns). The fresh set was
 written as realistic recruiter notes (WeChat style, third person, mixed zh/en, typos)
 covering every reason, value, channel, follow-up form and exclusion, with distractors.
-``notes_blind.jsonl`` and ``notes_blind2.jsonl`` were written blind, by someone who never saw
-the rules, and labelled by TAXONOMY; ``notes_paraphrase.jsonl`` holds our own paraphrases of the
-phrasing families the blind notes exposed (recruiter shorthand, idioms, "X works", negated
-moves, spent durations, a bare channel closing a note, a counter-offer's terms).
+``notes_blind.jsonl``, ``notes_blind2.jsonl`` and ``notes_blind3.jsonl`` were written blind, by
+someone who never saw the rules, and labelled by TAXONOMY (the third one after the first two
+rounds of fixes, and kept with its labels unchanged); ``notes_paraphrase.jsonl`` holds our own
+paraphrases of the phrasing families the blind notes exposed (recruiter shorthand, idioms,
+"X works", negated moves, spent durations, a bare channel closing a note, a counter-offer's
+terms); test_phrasing_families.py checks the families the third set exposed on new wordings.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ HOLDOUT_FILE = Path(__file__).resolve().parent / "notes_holdout.jsonl"
 FRESH_FILE = Path(__file__).resolve().parent / "notes_fresh.jsonl"
 BLIND_FILE = Path(__file__).resolve().parent / "notes_blind.jsonl"
 BLIND2_FILE = Path(__file__).resolve().parent / "notes_blind2.jsonl"
+BLIND3_FILE = Path(__file__).resolve().parent / "notes_blind3.jsonl"
 PARAPHRASE_FILE = Path(__file__).resolve().parent / "notes_paraphrase.jsonl"
 
 REASONS = {
@@ -100,6 +103,12 @@ def test_second_blind_set_meets_targets() -> None:
     rows = _load(BLIND2_FILE)
     assert len(rows) >= 100
     _check(BLIND2_FILE)
+
+
+def test_third_blind_set_meets_targets() -> None:
+    rows = _load(BLIND3_FILE)
+    assert len(rows) >= 150
+    _check(BLIND3_FILE)
 
 
 def test_paraphrase_set_meets_targets() -> None:
