@@ -4,9 +4,11 @@
 shared/TAXONOMY.md's rules (not by what the extractor returns). The fresh set was
 written as realistic recruiter notes (WeChat style, third person, mixed zh/en, typos)
 covering every reason, value, channel, follow-up form and exclusion, with distractors.
-``notes_blind.jsonl``, ``notes_blind2.jsonl`` and ``notes_blind3.jsonl`` were written blind, by
-someone who never saw the rules, and labelled by TAXONOMY (the third one after the first two
-rounds of fixes, and kept with its labels unchanged); ``notes_paraphrase.jsonl`` holds our own
+``notes_blind*.jsonl`` were written blind, by someone who never saw the rules, and labelled by
+TAXONOMY; each was first measured as unseen, then (except the last) its failures' families
+were fixed. ``notes_blind4.jsonl`` was written after three rounds of fixes and is kept as
+measured (reason 0.940, values F1 0.983, channel 0.980, follow-up 0.993 on first sight).
+``notes_paraphrase.jsonl`` holds our own
 paraphrases of the phrasing families the blind notes exposed (recruiter shorthand, idioms,
 "X works", negated moves, spent durations, a bare channel closing a note, a counter-offer's
 terms); test_phrasing_families.py checks the families the third set exposed on new wordings.
@@ -19,14 +21,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from saas.insights import analyze_note
 
 DEV_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "insights-dev.jsonl"
 HOLDOUT_FILE = Path(__file__).resolve().parent / "notes_holdout.jsonl"
 FRESH_FILE = Path(__file__).resolve().parent / "notes_fresh.jsonl"
-BLIND_FILE = Path(__file__).resolve().parent / "notes_blind.jsonl"
-BLIND2_FILE = Path(__file__).resolve().parent / "notes_blind2.jsonl"
-BLIND3_FILE = Path(__file__).resolve().parent / "notes_blind3.jsonl"
+BLIND_FILES = [Path(__file__).resolve().parent / f"notes_blind{n}.jsonl"
+               for n in ("", "2", "3", "4")]
 PARAPHRASE_FILE = Path(__file__).resolve().parent / "notes_paraphrase.jsonl"
 
 REASONS = {
@@ -93,22 +96,10 @@ def test_fresh_set_meets_targets() -> None:
     _check(FRESH_FILE)
 
 
-def test_blind_set_meets_targets() -> None:
-    rows = _load(BLIND_FILE)
-    assert len(rows) >= 100
-    _check(BLIND_FILE)
-
-
-def test_second_blind_set_meets_targets() -> None:
-    rows = _load(BLIND2_FILE)
-    assert len(rows) >= 100
-    _check(BLIND2_FILE)
-
-
-def test_third_blind_set_meets_targets() -> None:
-    rows = _load(BLIND3_FILE)
-    assert len(rows) >= 150
-    _check(BLIND3_FILE)
+@pytest.mark.parametrize("path", BLIND_FILES, ids=lambda path: path.stem)
+def test_blind_sets_meet_targets(path: Path) -> None:
+    assert len(_load(path)) >= 100
+    _check(path)
 
 
 def test_paraphrase_set_meets_targets() -> None:
