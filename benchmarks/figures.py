@@ -65,7 +65,7 @@ def _bench_tenant() -> tuple[uuid.UUID, uuid.UUID]:
     with unscoped(reason="benchmark: find the synthetic tenant and a recruiter"):
         tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == "bench-a")).one()
         owner = db.session.scalars(
-            sa.select(User.id).where(User.tenant_id == tenant.id).order_by(User.email).limit(1)
+            sa.select(User.id).where(User.tenant_id == tenant.id).order_by(User.name).limit(1)
         ).one()
     return tenant.id, owner
 

@@ -83,7 +83,7 @@ def prepare(admin_url: str, database: str, size: int, today: dt.date) -> tuple[A
     """The app bound to a migrated benchmark database holding the synthetic tenants."""
     from flask_migrate import upgrade
 
-    from benchmarks.synthetic import generate_tenant
+    from benchmarks.synthetic import generate_tenant, seal_recruiter_emails
     from saas.app import create_app
 
     runtime_url, owner_url = _ensure_database(admin_url, database)
@@ -101,6 +101,9 @@ def prepare(admin_url: str, database: str, size: int, today: dt.date) -> tuple[A
             generate_tenant(conn, "bench-a", size, seed=0.1, today=today)
             generate_tenant(conn, "bench-b", size, seed=0.2, today=today)
             conn.commit()
+        with app.app_context():
+            for slug in ("bench-a", "bench-b"):
+                seal_recruiter_emails(slug)
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     # As autovacuum would after bulk writes (generation, a migration's backfill):
     # statistics and the visibility map that index-only scans rely on.

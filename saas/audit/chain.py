@@ -12,7 +12,8 @@ Positions are handed out under a lock on the trail's head row
 (``AuditChainHead`` per tenant, ``PlatformAuditChainHead`` id 1; ``SELECT …
 FOR UPDATE`` on PostgreSQL), so concurrent writers in one tenant queue up
 instead of taking the same ``seq``. The lock is held until the transaction
-ends. Events added by any code path are chained: the listener runs on every
+ends; SQLite, which has no row locks, takes its database write lock before
+reading the head instead. Events added by any code path are chained: the listener runs on every
 flush of every session. Restoring a backup copies audit rows with Core
 inserts, keeping their positions and hashes; the ORM always assigns new ones.
 """
@@ -100,7 +101,22 @@ def _insert_if_missing(session: Session, table: sa.Table, values: dict[str, Any]
     session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=key))
 
 
+def _take_sqlite_write_lock(session: Session, table: sa.Table,
+                            where: sa.ColumnElement[bool]) -> None:
+    """On SQLite, become the one writer before reading the head (``BEGIN IMMEDIATE``).
+
+    SQLite ignores ``FOR UPDATE``, and pysqlite opens the transaction only at its
+    first write: two writers could read the same head. A no-op ``UPDATE`` of the
+    head takes the database's write lock first (waiting for the other writer's
+    commit, up to the busy timeout), so the head read next is the latest.
+    """
+    if session.connection().dialect.name == "sqlite":
+        session.execute(sa.update(table).where(where).values(last_seq=table.c.last_seq))
+
+
 def _tenant_head(session: Session, tenant_id: uuid.UUID) -> AuditChainHead:
+    heads: sa.Table = AuditChainHead.__table__
+    _take_sqlite_write_lock(session, heads, heads.c.tenant_id == tenant_id)
     with tenant_context(tenant_id):
         locked = (
             sa.select(AuditChainHead).with_for_update()
@@ -122,6 +138,8 @@ def _platform_head(session: Session) -> PlatformAuditChainHead:
         return session.get(PlatformAuditChainHead, PLATFORM_HEAD_ID, with_for_update=True,
                            populate_existing=True)
 
+    heads: sa.Table = PlatformAuditChainHead.__table__
+    _take_sqlite_write_lock(session, heads, heads.c.id == PLATFORM_HEAD_ID)
     head = locked()
     if head is None:
         _insert_if_missing(

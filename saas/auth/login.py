@@ -11,6 +11,7 @@ from flask_login import login_user, logout_user
 from saas import audit
 from saas.auth.models import StaffUser, User
 from saas.auth.passwords import hash_password, needs_rehash, verify_password
+from saas.auth.users import find_by_email
 from saas.extensions import db
 from saas.tenancy.context import tenant_context
 from saas.tenancy.models import LOCALES, Tenant
@@ -29,9 +30,7 @@ def sign_in(workspace: str, email: str, password: str) -> User | None:
         )
         return None
     with tenant_context(tenant.id):
-        user = db.session.scalars(
-            sa.select(User).where(User.email == email.strip().lower())
-        ).first()
+        user = find_by_email(email)
         ok = verify_password(user.password_hash if user else None, password)
         if user is None or not ok or not user.is_active:
             reason = "bad_credentials" if user is None or not ok else "disabled"

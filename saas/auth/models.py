@@ -9,10 +9,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.auth.permissions import STAFF_ROLE, permissions_for
+from saas.crypto.blind_index import normalize_email
+from saas.crypto.fields import EncryptedLookup, encrypted_column
 from saas.extensions import db
 from saas.ids import new_id
 from saas.tenancy.scoped import TenantScoped, tenant_fk
 from saas.timeutil import UTCDateTime, utcnow
+
+# The blind-index kind of user emails: apart from candidates' "email", so a
+# recruiter's index never equals a candidate's for the same address.
+USER_EMAIL_INDEX = "user_email"
 
 
 class SignedInIdentity:
@@ -42,12 +48,20 @@ class SignedInIdentity:
 
 
 class User(SignedInIdentity, TenantScoped, db.Model):  # type: ignore[name-defined,misc]
-    """A person working in one tenant (email unique within the tenant)."""
+    """A person working in one tenant (email unique within the tenant).
+
+    The email is encrypted under the tenant's data key; its blind index serves
+    the sign-in lookup and the uniqueness constraint (``User.email == address``
+    in a query compares blind indexes).
+    """
 
     __tablename__ = "users"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "email"),)
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "email_index"),)
 
-    email: Mapped[str] = mapped_column(sa.String(254))
+    email_ct: Mapped[bytes | None] = encrypted_column()
+    email_index: Mapped[str] = mapped_column(sa.String(64))
+    email = EncryptedLookup("email_ct", index_column="email_index", kind=USER_EMAIL_INDEX,
+                            normalize=normalize_email)
     name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(30))
     locale: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)

@@ -22,7 +22,8 @@ class UserExists(ValueError):
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalars(sa.select(User).where(User.email == email.strip().lower())).first()
+    """The user with this email (any case) in the current tenant, by its blind index."""
+    return db.session.scalars(sa.select(User).where(User.email == email)).first()
 
 
 def get_user(user_id: uuid.UUID) -> User | None:
@@ -46,7 +47,7 @@ def create_user(
     if existing is not None:
         raise UserExists(existing)
     user = User(
-        email=email.strip().lower(),
+        email=email,
         name=name.strip(),
         role=role,
         locale=locale,

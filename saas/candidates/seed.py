@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import marshmallow as ma
-import sqlalchemy as sa
 
 from saas.api.problems import flatten_errors
-from saas.auth.models import User
+from saas.auth.users import find_by_email
 from saas.candidates.interactions import add_interaction
 from saas.candidates.schemas import CandidateSchema, InteractionWriteSchema
 from saas.candidates.services import DuplicateCandidate, create_candidate, update_candidate
@@ -172,7 +171,8 @@ def load_seed_files(paths: Sequence[str | Path], *,
     of all files are checked first, then everything is written and committed at once."""
     now = now or utcnow()
     parsed = _parse([Path(path) for path in paths], now)
-    known = {email.lower() for email in db.session.scalars(sa.select(User.email))}
+    owners = {e.owner_email.lower() for e in parsed.candidates if e.owner_email}
+    known = {email for email in owners if find_by_email(email) is not None}
     unknown = [f"{e.where}: owner_email: no user {e.owner_email} in this workspace"
                for e in parsed.candidates
                if e.owner_email and e.owner_email.lower() not in known]

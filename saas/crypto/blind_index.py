@@ -18,6 +18,11 @@ def blind_index(kind: str, normalized: str) -> str:
     """Hex HMAC of ``normalized`` under the tenant's blind-index key, per ``kind``."""
     tenant_id = require_tenant_id()
     _key_id, key = active_key("tenant", tenant_id, "blind_index")
+    return blind_index_under(key, kind, normalized)
+
+
+def blind_index_under(key: bytes, kind: str, normalized: str) -> str:
+    """The blind index of ``normalized`` under a given clear key (a migration's own)."""
     message = kind.encode() + b"\x1f" + normalized.encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 

@@ -18,12 +18,14 @@ import datetime as dt
 import json
 import os
 import uuid
-from typing import Any, Generic, Literal, TypeVar, overload
+from collections.abc import Callable
+from typing import Any, Generic, Literal, Self, TypeVar, overload
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.orm import Mapped, mapped_column
 
+from saas.crypto.blind_index import blind_index
 from saas.crypto.keys import active_key, key_material
 from saas.ids import new_id
 from saas.tenancy.context import require_tenant_id
@@ -108,7 +110,7 @@ class Encrypted(Generic[T]):
         return associated_data(obj.tenant_id, obj.__tablename__, obj.id, self.field)
 
     @overload
-    def __get__(self, obj: None, objtype: type | None = None) -> Encrypted[T]: ...
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
     def __get__(self, obj: object, objtype: type | None = None) -> T | None: ...
     def __get__(self, obj: object | None, objtype: type | None = None) -> Any:
@@ -151,3 +153,45 @@ class Encrypted(Generic[T]):
         key_id, key = active_key(self.owner, owner_id, "data")
         return seal(key_id, key, _encode(value, self.codec),
                     associated_data(tenant_id, table, row_id, self.field))
+
+
+class EncryptedLookup(Encrypted[str]):
+    """Encrypted text with a blind index beside it, for sign-in lookups and uniqueness.
+
+    Setting the attribute normalises the value, seals it and writes its blind
+    index to ``index_column``. In a query, ``Model.attr == value`` compares blind
+    indexes (the only comparison an encrypted value allows); anything else on the
+    class attribute, such as ``func.lower(Model.attr)`` or selecting it, is refused
+    by SQLAlchemy rather than silently matching nothing.
+    """
+
+    def __init__(self, column: str, *, index_column: str, kind: str,
+                 normalize: Callable[[str], str]) -> None:
+        super().__init__(column)
+        self.index_column = index_column
+        self.kind = kind
+        self.normalize = normalize
+        self._model: type | None = None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        super().__set_name__(owner, name)
+        self._model = owner
+
+    def __set__(self, obj: Any, value: str | None) -> None:
+        normalized = None if value is None else self.normalize(value)
+        super().__set__(obj, normalized)
+        setattr(obj, self.index_column,
+                None if normalized is None else blind_index(self.kind, normalized))
+
+    def index_of(self, value: str) -> str:
+        """The blind index a stored ``value`` has (in the current tenant)."""
+        return blind_index(self.kind, self.normalize(value))
+
+    def __eq__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]
+        if not isinstance(other, str) or self._model is None:
+            raise TypeError(f"{self.field} compares only with a string")
+        column: sa.ColumnElement[str] = getattr(self._model, self.index_column)
+        return column == self.index_of(other)
+
+    def __hash__(self) -> int:
+        return id(self)

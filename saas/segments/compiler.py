@@ -31,9 +31,8 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 from flask_smorest import abort
 
-from saas.auth.models import User
+from saas.auth.users import find_by_email
 from saas.candidates.models import Candidate, CandidateSkill
-from saas.extensions import db
 from saas.segments.query import parse_segment_query
 from saas.segments.query_ast import (
     And,
@@ -265,16 +264,14 @@ class _Compiler:
                 )
             owner_id = self.user_id
         else:
-            found = db.session.scalar(
-                sa.select(User.id).where(sa.func.lower(User.email) == value.address)
-            )
+            found = find_by_email(value.address)  # any case; by blind index if encrypted
             if found is None:
                 raise SegmentQueryError(
                     f"No user of this workspace has the e-mail address '{value.address}'",
                     position,
                     ErrorCode.UNKNOWN_OWNER,
                 )
-            owner_id = found
+            owner_id = found.id
         return _known(Candidate.owner_id, Candidate.owner_id == owner_id)
 
     def _tag(self, term: FieldTerm, text: str) -> Predicate:

@@ -50,7 +50,7 @@ def test_rotate_button_runs_the_rotation_and_shows_progress(
     assert response.status_code == 302 and response.headers["Location"].endswith(PAGE)
     html = client.get(PAGE).get_data(as_text=True)
     assert "Key rotation started" in html
-    assert "3 of 3 items (100%)" in html and 'value="100"' in html and "Done" in html
+    assert "7 of 7 items (100%)" in html and 'value="100"' in html and "Done" in html
     assert "Manual" in html and "Last backup" in html
     with app.app_context():
         run = db.session.scalars(sa.select(KeyRotation).where(

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from saas.audit.models import AuditEvent
+from saas.auth.models import User
 from saas.candidates.models import Candidate
 from saas.candidates.services import get_candidate
 from saas.crypto.fields import sealed_key_id
@@ -49,7 +50,9 @@ def test_tenant_rotation_resumes_and_destroys_the_old_key(
         (old_key_id,) = [k.id for k in _tenant_keys(tenant_a.id)]
         other_before = [(k.id, k.wrapped_key) for k in _tenant_keys(tenant_b.id)]
         run = start_tenant_rotation(tenant_a.id)
-        assert run.total == 4  # three candidate keys and one plugin secret
+        # Three candidate keys, one plugin secret and each user's sealed sign-in e-mail.
+        total = 3 + 1 + len(tenant_a.users)
+        assert run.total == total
         run_id = run.id
     with app.app_context():
         stopped = run_tenant_rotation(run_id, batch_size=1, max_batches=2)
@@ -59,7 +62,7 @@ def test_tenant_rotation_resumes_and_destroys_the_old_key(
         # Half-way, everything still reads: old and new keys coexist.
         assert _secret(tenant_a.id)[1] == {"password": SMTP_PASSWORD}
         finished = run_tenant_rotation(run_id, batch_size=1)
-        assert (finished.status, finished.done, finished.total) == ("done", 4, 4)
+        assert (finished.status, finished.done, finished.total) == ("done", total, total)
         assert next(rotation_runs(tenant_a.id)).percent == 100
     with app.app_context(), tenant_context(tenant_a.id):
         keys = _tenant_keys(tenant_a.id)
@@ -72,6 +75,7 @@ def test_tenant_rotation_resumes_and_destroys_the_old_key(
         for candidate_id in ids:
             candidate = get_candidate(candidate_id)
             assert candidate is not None and candidate.emails and candidate.phones
+        assert all("@" in user.email for user in db.session.scalars(sa.select(User)))
         wrapped_by = set(db.session.scalars(sa.select(DataKey.wrapped_by).where(
             DataKey.owner_kind == "candidate")))
         assert wrapped_by == {f"key:{new.id}"}
@@ -105,12 +109,13 @@ def test_rotate_tenant_command_and_status(app: Flask, tenant_a: TenantFixture) -
     result = runner.invoke(args=["keys", "rotate-tenant", tenant_a.slug,
                                      "--batch-size", "1", "--max-batches", "1"])
     assert result.exit_code == 0, result.output
-    assert "running, 1/3 (33%)" in result.output
+    total = 2 + 1 + len(tenant_a.users)  # candidate keys, plugin secret, user e-mails
+    assert f"running, 1/{total} ({100 // total}%)" in result.output
     result = runner.invoke(args=["keys", "rotate-tenant", tenant_a.slug])
     assert result.exit_code == 0, result.output
-    assert "done, 3/3 (100%)" in result.output
+    assert f"done, {total}/{total} (100%)" in result.output
     status = runner.invoke(args=["keys", "status"])
-    assert f"tenant\t{tenant_a.slug}\tdone\t3/3 (100%)" in status.output
+    assert f"tenant\t{tenant_a.slug}\tdone\t{total}/{total} (100%)" in status.output
     with app.app_context(), tenant_context(tenant_a.id):
         names = db.session.scalars(sa.select(Candidate.id)).all()
         assert all(get_candidate(i).emails for i in names)  # type: ignore[union-attr]

@@ -14,22 +14,17 @@ docs/security.md.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import DB_KIND
 from tests.factories import TenantFixture, csrf_from, login
+from tests.security.raw_cells import file_contains, raw_cells
 
 SECRETS = {
     "email": "zhu.wen.q7zk@scan-rekindle.example",
@@ -50,6 +45,7 @@ SECRETS = {
     "page summary": "Q7ZK-PAGE-SUMMARY prefers calls after six",
     "page quote": "Q7ZK-PAGE-QUOTE ask me again in spring",
     "plugin secret": "smtp-pass-Q7ZK-secret",
+    "user email": "recruiter.q7zk@scan-team.example",
 }
 NAME = "Zhu Wen Q7ZK"  # in clear by design
 
@@ -94,6 +90,7 @@ def _create_everything(app: Flask, tenant: TenantFixture) -> str:
     })
     assert plugin.status_code == 200, plugin.get_json()
     _add_through_the_page(app, tenant, candidate_id)
+    _add_a_team_member(app, tenant)
     # Read everything back (so the read paths log too) and check it round-trips.
     shown = api.get(base, headers=admin).get_json()
     assert shown["wechat_id"] == SECRETS["wechat id"]
@@ -120,43 +117,23 @@ def _add_through_the_page(app: Flask, tenant: TenantFixture, candidate_id: str) 
     assert added.status_code == 302, added.get_data(as_text=True)[:500]
 
 
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).decode("utf-8", errors="replace")
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _sqlite_cells(url: str) -> Iterator[tuple[str, str, str]]:
-    path = sa.engine.make_url(url).database
-    assert path
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            cursor = conn.execute(f'SELECT * FROM "{table}"')
-            columns = [d[0] for d in cursor.description]
-            for row in cursor:
-                for column, value in zip(columns, row, strict=True):
-                    yield table, column, _as_text(value)
-
-
-def _postgresql_cells(owner_url: str) -> Iterator[tuple[str, str, str]]:
-    conninfo = sa.engine.make_url(owner_url).set(drivername="postgresql").render_as_string(
-        hide_password=False)
-    with psycopg.connect(conninfo) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")]
-        for table in tables:
-            cursor = conn.execute(f'SELECT * FROM "{table}"')
-            columns = [d.name for d in cursor.description or ()]
-            for row in cursor:
-                for column, value in zip(columns, row, strict=True):
-                    yield table, column, _as_text(value)
+def _add_a_team_member(app: Flask, tenant: TenantFixture) -> None:
+    """A user whose sign-in email is personal data too: found by its blind index only."""
+    api = app.test_client()
+    admin = tenant.headers("tenant_admin")
+    body = {"email": SECRETS["user email"], "name": "Scan Recruiter", "role": "recruiter",
+            "password": "a-long-scan-password-Q7ZK"}
+    assert api.post("/api/v1/users", headers=admin, json=body).status_code == 201
+    again = dict(body, email=SECRETS["user email"].upper())
+    assert api.post("/api/v1/users", headers=admin, json=again).status_code == 409
+    listed = api.get("/api/v1/users", headers=admin).get_json()["items"]
+    assert SECRETS["user email"] in {user["email"] for user in listed}
+    browser = app.test_client()
+    token = csrf_from(browser.get("/login").get_data(as_text=True))
+    signed_in = browser.post("/login", data={
+        "csrf_token": token, "workspace": tenant.slug,
+        "email": SECRETS["user email"].upper(), "password": body["password"]})
+    assert signed_in.status_code == 302
 
 
 def _leaks(text: str) -> list[str]:
@@ -183,8 +160,7 @@ def test_no_personal_value_is_stored_or_logged_in_plaintext(
     log_leaks = [(record.name, label) for record in flow_logs.records
                  for label in _leaks(record.getMessage() + (record.exc_text or ""))]
     assert log_leaks == []
-    cells = (_sqlite_cells(database_urls[0]) if DB_KIND == "sqlite"
-             else _postgresql_cells(database_urls[1]))
+    cells = raw_cells(database_urls)
     found_name = False
     scanned = 0
     stored_leaks: list[tuple[str, str, str]] = []
@@ -195,17 +171,4 @@ def test_no_personal_value_is_stored_or_logged_in_plaintext(
     assert stored_leaks == []
     assert found_name and scanned > 100  # the scan did read the tables
     if DB_KIND == "sqlite":
-        assert _file_leaks(database_urls[0]) == []
-
-
-def _file_leaks(url: str) -> list[tuple[str, str]]:
-    """The bytes on disk, free pages and write-ahead log included, not only live rows."""
-    path = Path(str(sa.engine.make_url(url).database))
-    leaks: list[tuple[str, str]] = []
-    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
-        if part.exists():
-            raw = part.read_bytes().lower()
-            leaks.extend((part.name, label) for label, value in SECRETS.items()
-                         if (re.search(rb"(?<![0-9a-z])" + value.encode() + rb"(?![0-9a-z])", raw)
-                             if value.isdigit() else value.lower().encode() in raw))
-    return leaks
+        assert file_contains(database_urls[0], SECRETS) == []

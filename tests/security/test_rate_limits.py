@@ -95,8 +95,12 @@ def test_limits_are_shared_through_redis_when_configured(
         keys = {key.decode() for key in Redis.from_url(redis_url).keys("LIMITS*")}
         assert any(USE_SCOPE in key for key in keys)
         assert any(FAILURE_SCOPE in key and address in key for key in keys)
-        # A second process (another app on the same Redis) sees the same counters.
-        other = create_app(app_config(database_urls, REDIS_URL=redis_url, **LIMITS))
+        # A second process (another app on the same Redis and master key) sees the
+        # same counters.
+        other = create_app(app_config(
+            database_urls, REDIS_URL=redis_url, MASTER_KEYS=redis_app.config["MASTER_KEYS"],
+            **LIMITS,
+        ))
         other_client = client_from(other, address)
         assert other_client.get("/api/v1/me", headers=tenant.headers()).status_code == 200
         assert other_client.get("/api/v1/me", headers=tenant.headers()).status_code == 200

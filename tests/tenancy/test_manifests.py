@@ -75,7 +75,7 @@ def test_apply_creates_then_is_idempotent(app: Flask, tmp_path: Path, monkeypatc
         tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).one()
         assert tenant.policy["max_messages_per_30_days"] == 2
         with tenant_context(tenant.id):
-            emails = set(db.session.scalars(sa.select(User.email)))
+            emails = {user.email for user in db.session.scalars(sa.select(User))}
             assert emails == {f"admin@{slug}.example", f"rec@{slug}.example"}
             plugin = db.session.scalars(sa.select(PluginSetting)).one()
             assert plugin.enabled and plugin.secrets == {"password": "smtp-secret-value"}
