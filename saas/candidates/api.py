@@ -58,7 +58,7 @@ def _duplicate(exc: DuplicateCandidate) -> Response:
     db.session.rollback()
     return problem(
         409, title="Conflict",
-        detail=f"Another candidate ({exc.existing.id}) already has this {exc.kind}.",
+        detail=f"{exc.existing.name} ({exc.existing.id}) already has this {exc.kind}.",
         existing={"id": str(exc.existing.id), "name": exc.existing.name}, field=exc.kind,
     )
 

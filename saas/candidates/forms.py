@@ -229,6 +229,18 @@ def _question_lines(_form: Any, field: Any) -> None:
                                      n=MAX_QUESTION)))
 
 
+class NoteLength(Length):  # type: ignore[misc]
+    """``Length`` checked on the server only: no ``maxlength`` attribute, because a
+    browser cuts a longer paste short without a word, and the note would be saved
+    truncated; the recruiter is told instead, with everything they typed kept."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(max=limit, message=_l(
+            "This is %(length)d characters long; at most %(max)d fit. Shorten it or "
+            "split it into two entries."))
+        self.field_flags: dict[str, Any] = {}
+
+
 class InteractionForm(FlaskForm):  # type: ignore[misc]
     occurred_on = DateField(_l("Date"), validators=[DataRequired()])
     occurred_time = TimeField(_l("Time"), validators=[DataRequired()])
@@ -236,8 +248,8 @@ class InteractionForm(FlaskForm):  # type: ignore[misc]
     direction = SelectField(_l("Direction"), choices=_choices(DIRECTION_LABELS.items()),
                             default="inbound")
     summary = TextAreaField(_l("What was said"), validators=[
-        DataRequired(message=_l("Write down what was said.")), Length(max=MAX_SUMMARY)])
-    quote = TextAreaField(_l("Their own words"), validators=[Length(max=MAX_QUOTE)],
+        DataRequired(message=_l("Write down what was said.")), NoteLength(MAX_SUMMARY)])
+    quote = TextAreaField(_l("Their own words"), validators=[NoteLength(MAX_QUOTE)],
                           description=_l("A sentence worth quoting back later."))
     open_questions = TextAreaField(_l("Open questions"), validators=[_question_lines],
                                    description=_l("One per line: what they asked and wait for."))

@@ -27,9 +27,12 @@ from saas.candidates.models import Candidate
 from saas.candidates.timeline import Interaction
 from saas.extensions import db
 from saas.insights import analyze_note
+from saas.insights.service import note_day, note_text
 from saas.offers.models import Offer
 from saas.queue.reasons import QueueContext, QueueReason, add_queue_reason, points_when
 from saas.tags.labels import code_label
+from saas.tenancy.context import require_tenant_id
+from saas.tenancy.models import Tenant
 
 CONTRACT_HORIZON_DAYS = 90
 HIGH_MATCH = 80
@@ -44,18 +47,19 @@ def _excerpt(text: str) -> str:
 
 
 def _follow_up_source(
-    candidate: Candidate, interactions: Sequence[Interaction]
-) -> Interaction | None:
-    """The interaction whose words set the follow-up date (else the newest with words)."""
+    candidate: Candidate, tenant: Tenant, interactions: Sequence[Interaction]
+) -> tuple[Interaction, dt.date] | None:
+    """The interaction whose words set the follow-up date (else the newest with words),
+    and its date as the extractor counted it: in the candidate's time zone."""
     fallback = None
     for interaction in interactions[:INTERACTIONS_SEARCHED]:
-        text = " ".join(t for t in (interaction.summary, interaction.quote) if t)
+        text = note_text(interaction)
         if not text:
             continue
-        fallback = fallback or interaction
-        said = analyze_note(text, today=interaction.occurred_at.date())
-        if said.follow_up_on == candidate.next_follow_up_on:
-            return interaction
+        day = note_day(candidate, tenant, interaction)
+        fallback = fallback or (interaction, day)
+        if analyze_note(text, today=day).follow_up_on == candidate.next_follow_up_on:
+            return interaction, day
     return fallback
 
 
@@ -69,16 +73,19 @@ def _describe_follow_up(
     )
     for interaction in rows:
         timelines[interaction.candidate_id].append(interaction)
+    tenant = db.session.get(Tenant, require_tenant_id())
+    assert tenant is not None
     texts: dict[uuid.UUID, str] = {}
     for candidate in candidates:
-        source = _follow_up_source(candidate, timelines[candidate.id])
+        source = _follow_up_source(candidate, tenant, timelines[candidate.id])
         if source is None:
             texts[candidate.id] = _("Follow-up date reached: %(date)s",
                                     date=str(candidate.next_follow_up_on))
             continue
-        words = source.quote or source.summary or ""
+        interaction, day = source
+        words = interaction.quote or interaction.summary or ""
         texts[candidate.id] = _('Follow-up date reached: said "%(quote)s" on %(date)s',
-                                quote=_excerpt(words), date=source.occurred_at.date().isoformat())
+                                quote=_excerpt(words), date=day.isoformat())
     return texts
 
 

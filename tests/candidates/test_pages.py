@@ -154,3 +154,27 @@ def test_add_to_timeline_keeps_errors_next_to_fields(app: Flask, tenant_a: Tenan
     assert saved.status_code == 302
     history = client.get(edit_url).get_data(as_text=True)
     assert "最近在处理旧公司的项目 🙂" in history and "更正后的记录" in history
+
+
+def test_a_100_kb_note_is_refused_whole_not_cut_short(app: Flask, tenant_a: TenantFixture) -> None:
+    """No ``maxlength`` on the note fields (a browser would cut a paste short and the
+    note would be saved truncated, without a word): the server says how long it is."""
+    candidate = create(app, tenant_a, {"name": "王芳"})
+    url = f"/candidates/{candidate['id']}"
+    client = signed_in(app, tenant_a, "recruiter")
+    form = client.get(url).get_data(as_text=True)
+    for name in ("summary", "quote"):
+        tag = re.search(rf'<textarea[^>]*id="{name}"[^>]*>', form)
+        assert tag is not None and "maxlength" not in tag.group(0), name
+    note = "长" * 34_000  # 102,000 bytes of UTF-8
+    bad = client.post(f"{url}/interactions", data={
+        "csrf_token": token(client, url), "occurred_on": "2025-10-12", "occurred_time": "10:00",
+        "direction": "inbound", "channel": "wechat", "summary": note, "quote": "q" * 2_001})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "This is 34000 characters long; at most 20000 fit." in html
+    assert "This is 2001 characters long; at most 2000 fit." in html
+    assert note in html  # everything typed comes back, to be shortened
+    assert count(app, tenant_a, Interaction) == 0
+    with in_tenant(app, tenant_a):
+        assert db.session.scalars(sa.select(Candidate)).one().last_contact_at is None

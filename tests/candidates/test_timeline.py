@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
+from saas.audit.models import AuditEvent
 from saas.candidates.models import Candidate
 from saas.candidates.timeline import Interaction, InteractionRevision
 from saas.extensions import db
+from saas.tags.models import CandidateTag
 from tests.candidates.test_api import count, create, in_tenant
 from tests.factories import TenantFixture
 
@@ -126,8 +128,13 @@ def test_bad_notes_are_422_naming_the_field_and_store_nothing(
         assert response.status_code == 422, (body, response.status_code)
         assert field in response.get_json()["errors"], (field, response.get_json())
     assert count(app, tenant_a, Interaction) == 0
+    assert count(app, tenant_a, CandidateTag) == 0  # the extractor never ran
     with in_tenant(app, tenant_a):
-        assert db.session.scalars(sa.select(Candidate)).one().last_contact_at is None
+        candidate = db.session.scalars(sa.select(Candidate)).one()
+        assert (candidate.last_contact_at, candidate.next_follow_up_on,
+                candidate.preferred_channel) == (None, None, None)
+        assert not db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.action == "interaction.created")).all()
 
 
 def test_another_tenants_ids_are_404_on_every_route(

@@ -125,6 +125,11 @@ def test_offer_forms_on_the_candidate_page(
     assert early.status_code == 302 and early.headers["Location"].endswith("#offers")
     with app.app_context(), tenant_context(tenant_a.id):
         assert not db.session.scalars(sa.select(Offer)).all()
+        person = db.session.get(Candidate, (tenant_a.id, candidate_id))
+        assert person is not None and person.status == "active"
+    said = client.get(page_url).get_data(as_text=True)  # the error, in the reader's language
+    assert ("答复截止日期不能早于发出日期。" if locale == "zh-CN"
+            else "The answer can&#39;t be due before the offer was sent.") in said
 
     made = client.post(record_url, data={"csrf_token": token, "sent_on": "2026-10-01",
                                          "respond_by_on": "2026-10-08"})

@@ -125,6 +125,10 @@ def test_reasons_in_chinese(app: Flask, tenant_a: TenantFixture, pool: Pool) -> 
     assert "needs 1 month" in texts["Follow Up"][0] and "2025-10-12" in texts["Follow Up"][0]
     assert "45" in texts["Contract"][0]
     assert "project wrap-up" not in texts["Stalled"][0]
+    # The sentences themselves are Chinese, not only the labels in them.
+    assert texts["Follow Up"][0].startswith("已到跟进日期")
+    assert texts["Contract"][0] == "合同 45 天后到期"
+    assert texts["Silent"][0] == "已 7 个月未联系"
 
 
 def test_left_out_and_everyones_queue(
@@ -202,3 +206,21 @@ def test_a_later_capability_adds_a_reason_with_one_call(
     assert entry.score == 35
     assert [(r.code, r.text) for r in entry.reasons] == [("open_to_work", "Open-to-work signal")]
 
+
+
+def test_follow_up_words_date_the_note_in_the_candidates_time_zone(
+    app: Flask, tenant_a: TenantFixture, english: None
+) -> None:
+    """07:30 in Shanghai on 13 October is still 12 October in UTC: the reason quotes the
+    day the candidate spoke, the day the extractor counted the month from."""
+    owner = tenant_a.users["recruiter"]
+    spoke = dt.datetime(2025, 10, 12, 23, 30, tzinfo=dt.UTC)
+    with tenant_context(tenant_a.id):
+        person = builders.candidate("Early Bird", owner_id=owner, timezone="Asia/Shanghai",
+                                    last_contact_at=spoke,
+                                    next_follow_up_on=dt.date(2025, 11, 13))
+        builders.interaction(person, spoke, "Handing over the project first",
+                             quote="needs 1 month")
+        db.session.commit()
+    entry = next(e for e in _rank(tenant_a, owner).entries if e.candidate.name == "Early Bird")
+    assert entry.reasons[0].text == 'Follow-up date reached: said "needs 1 month" on 2025-10-13'
