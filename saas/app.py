@@ -51,6 +51,10 @@ def create_app(
     app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(
         hours=float(app.config["SESSION_ABSOLUTE_HOURS"])
     )
+    # A form stays valid as long as the session that drew it (Flask-WTF's default
+    # is one hour: a page left open over lunch would refuse its form).
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT",
+                          int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()))
     app.config["REMEMBER_COOKIE_DURATION"] = dt.timedelta(seconds=0)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 

@@ -26,11 +26,14 @@ NAME = "channel_email"
 def saas_plugin_manifest() -> PluginManifest:
     return PluginManifest(
         name=NAME,
-        title="E-mail (SMTP)",
+        title={"en": "E-mail (SMTP)", "zh-CN": "邮件（SMTP）"},
         kind="channel",
         version="1.1",
-        description="Sends e-mail through the tenant's SMTP server and reads replies and "
-        "bounces from an inbound-mail relay.",
+        description={
+            "en": "Sends e-mail through the tenant's SMTP server and reads replies and "
+                  "bounces from an inbound-mail relay.",
+            "zh-CN": "通过企业自己的 SMTP 服务器发送邮件，并从收信中转读取回复和退信。",
+        },
         settings_schema=EmailSettingsSchema,
     )
 

@@ -44,11 +44,14 @@ EVENT_KINDS = {"message.delivered": "delivery", "message.failed": "failed",
 def saas_plugin_manifest() -> PluginManifest:
     return PluginManifest(
         name=NAME,
-        title="LinkedIn",
+        title={"en": "LinkedIn", "zh-CN": "领英"},
         kind="channel",
         version="1.0",
-        description="Sends LinkedIn messages through an HTTP messaging API and reads "
-        "signed reply callbacks.",
+        description={
+            "en": "Sends LinkedIn messages through an HTTP messaging API and reads "
+                  "signed reply callbacks.",
+            "zh-CN": "通过 HTTP 消息接口发送领英消息，并读取带签名的回复回调。",
+        },
         settings_schema=LinkedInSettingsSchema,
     )
 

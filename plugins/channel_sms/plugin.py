@@ -58,11 +58,14 @@ NO_ID = SendResult("retry", detail="the provider's answer has no message id")
 def saas_plugin_manifest() -> PluginManifest:
     return PluginManifest(
         name=NAME,
-        title="SMS",
+        title={"en": "SMS", "zh-CN": "短信"},
         kind="channel",
         version="1.0",
-        description="Sends text messages through an HTTP SMS provider and reads its signed "
-        "delivery reports and replies.",
+        description={
+            "en": "Sends text messages through an HTTP SMS provider and reads its signed "
+                  "delivery reports and replies.",
+            "zh-CN": "通过 HTTP 短信服务商发送短信，并读取其带签名的送达回执和回复。",
+        },
         settings_schema=SmsSettingsSchema,
     )
 

@@ -51,11 +51,14 @@ RATE_LIMIT_WAIT = 60.0
 def saas_plugin_manifest() -> PluginManifest:
     return PluginManifest(
         name=NAME,
-        title="WeChat (WeCom)",
+        title={"en": "WeChat (WeCom)", "zh-CN": "微信（企业微信）"},
         kind="channel",
         version="1.0",
-        description="Sends WeCom application messages and reads replies from WeCom's "
-        "encrypted callback.",
+        description={
+            "en": "Sends WeCom application messages and reads replies from WeCom's "
+                  "encrypted callback.",
+            "zh-CN": "发送企业微信应用消息，并从企业微信的加密回调读取回复。",
+        },
         settings_schema=WeComSettingsSchema,
     )
 

@@ -24,11 +24,14 @@ FOLLOW_UP_CONFIDENCE = 0.9
 def saas_plugin_manifest() -> PluginManifest:
     return PluginManifest(
         name=NAME,
-        title="Note insights (rules)",
+        title={"en": "Note insights (rules)", "zh-CN": "沟通记录分析（规则）"},
         kind="insights",
         version="1.0",
-        description="Reads reasons, values, the preferred channel and the follow-up date "
-        "from recruiter notes in Chinese and English.",
+        description={
+            "en": "Reads reasons, values, the preferred channel and the follow-up date "
+                  "from recruiter notes in Chinese and English.",
+            "zh-CN": "从中英文沟通记录中读出未响应原因、候选人看重的方面、偏好的渠道和跟进日期。",
+        },
         builtin=True,
     )
 

@@ -21,6 +21,7 @@ from saas.hooks.settings import (
     get_setting_row,
     settings_view,
 )
+from saas.hooks.settings_form import localized
 from saas.tenancy.models import Tenant
 
 plugins_blp = Blueprint(
@@ -61,9 +62,9 @@ def _describe(name: str, enabled: set[str]) -> dict[str, Any]:
     manifest = plugin_host().manifest(name)
     row = get_setting_row(name)
     return {
-        "name": name, "title": manifest.title, "kind": manifest.kind,
+        "name": name, "title": localized(manifest.title), "kind": manifest.kind,
         "version": manifest.version, "vendor": manifest.vendor,
-        "description": manifest.description, "builtin": manifest.builtin,
+        "description": localized(manifest.description), "builtin": manifest.builtin,
         "enabled": name in enabled, "settings": settings_view(name, row),
         "failure_count": row.failure_count if row else 0,
         "last_failure": row.last_failure if row else None,

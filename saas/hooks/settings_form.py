@@ -34,7 +34,8 @@ class SettingsField:
     errors: list[str] = field(default_factory=list)
 
 
-def _localized(text: Any) -> str:
+def localized(text: Any) -> str:
+    """A plugin's text: a string, or a mapping from locale to text (the request's, else ``en``)."""
     if isinstance(text, Mapping):
         tag = current_locale_tag()
         return str(text.get(tag) or text.get("en") or next(iter(text.values()), ""))
@@ -46,7 +47,7 @@ def _kind(f: fields.Field[Any]) -> tuple[str, list[tuple[str, str]]]:
     for validator in getattr(f, "validators", []):
         if isinstance(validator, validate.OneOf):
             return "select", [
-                (str(c), _localized(labels.get(c)) or str(c)) for c in validator.choices
+                (str(c), localized(labels.get(c)) or str(c)) for c in validator.choices
             ]
     if f.metadata.get("secret"):
         return "password", []
@@ -75,14 +76,14 @@ def build_fields(
         problems = (errors or {}).get(name, [])
         out.append(SettingsField(
             name=name,
-            label=_localized(f.metadata.get("label")) or name.replace("_", " ").capitalize(),
+            label=localized(f.metadata.get("label")) or name.replace("_", " ").capitalize(),
             kind=kind,
             required=bool(f.required),
             value=value,
             choices=choices,
             secret=secret,
             secret_set=bool(isinstance(stored, Mapping) and stored.get("set")),
-            description=_localized(f.metadata.get("description")),
+            description=localized(f.metadata.get("description")),
             errors=[str(p) for p in problems] if isinstance(problems, list) else [str(problems)],
         ))
     return out

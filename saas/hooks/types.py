@@ -17,13 +17,15 @@ class PluginManifest:
     ``settings_schema`` validates the plugin's per-tenant settings; fields with
     ``metadata={"secret": True}`` are stored encrypted and never shown back.
     ``builtin`` plugins are enabled for every tenant unless a tenant turns them off.
+    ``title`` and ``description`` are a string, or a mapping from locale (``en``,
+    ``zh-CN``) to text; pages show the reader's language, else ``en``.
     """
 
     name: str
-    title: str
+    title: str | Mapping[str, str]
     kind: str
     version: str
-    description: str = ""
+    description: str | Mapping[str, str] = ""
     settings_schema: type[ma.Schema] | None = None
     builtin: bool = False
     vendor: str = "Rekindle"

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from saas.auth.current import actor, require_permission
@@ -19,13 +20,33 @@ from saas.hooks.settings import (
     get_setting_row,
     settings_view,
 )
-from saas.hooks.settings_form import build_fields, read_form
+from saas.hooks.settings_form import build_fields, localized, read_form
 from saas.hooks.types import PluginManifest
 from saas.web.i18n import current_tenant
 
 bp = Blueprint(
     "plugin_pages", __name__, url_prefix="/settings/plugins", template_folder="templates"
 )
+
+# What each kind of plugin is, in the reader's language (the manifest's ``kind``).
+KIND_LABELS = {
+    "channel": _l("Messaging channel"),
+    "feed": _l("Profile feed"),
+    "erp": _l("ERP sync"),
+    "industry": _l("Industry module"),
+    "insights": _l("Note insights"),
+}
+
+
+@bp.app_template_filter("plugin_text")
+def plugin_text(text: object) -> str:
+    """A manifest's title or description in the request's language."""
+    return localized(text)
+
+
+@bp.context_processor
+def _kind_labels() -> dict[str, object]:
+    return {"kind_labels": KIND_LABELS}
 
 
 def _manifest_or_404(name: str) -> PluginManifest:
@@ -76,7 +97,7 @@ def show(name: str) -> ResponseReturnValue:
         typed = {**settings_view(name, get_setting_row(name)), **raw}
         return _render(manifest, typed, enabled, exc.errors, status=422)
     db.session.commit()
-    flash(_("Settings for %(title)s are saved.", title=manifest.title), "success")
+    flash(_("Settings for %(title)s are saved.", title=localized(manifest.title)), "success")
     return redirect(url_for("plugin_pages.show", name=name))
 
 
@@ -84,16 +105,17 @@ def show(name: str) -> ResponseReturnValue:
 @require_permission("plugin:read")
 def health(name: str) -> ResponseReturnValue:
     manifest = _manifest_or_404(name)
+    title = localized(manifest.title)
     tenant = current_tenant()
     assert tenant is not None
     result = run_health_check(tenant, name)
     db.session.commit()
     if result is None:
-        flash(_("%(title)s is turned off or has no health check.", title=manifest.title), "info")
+        flash(_("%(title)s is turned off or has no health check.", title=title), "info")
     elif result.ok:
-        flash(_("%(title)s works: %(detail)s", title=manifest.title, detail=result.detail),
+        flash(_("%(title)s works: %(detail)s", title=title, detail=result.detail),
               "success")
     else:
-        flash(_("%(title)s does not work yet: %(detail)s", title=manifest.title,
+        flash(_("%(title)s does not work yet: %(detail)s", title=title,
                 detail=result.detail), "error")
     return redirect(url_for("plugin_pages.show", name=name))

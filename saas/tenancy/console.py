@@ -29,6 +29,7 @@ from saas.auth.forms import ROLE_LABELS, StaffLoginForm
 from saas.auth.login import staff_sign_in
 from saas.auth.permissions import TENANT_ROLES
 from saas.extensions import limiter
+from saas.tags.labels import code_label
 from saas.tenancy.console_forms import PLAN_LABELS, STATUS_LABELS, ManifestForm
 from saas.tenancy.console_queries import find_tenant, tenant_detail, tenant_rows
 from saas.tenancy.manifests import (
@@ -109,6 +110,7 @@ def tenant(slug: str) -> ResponseReturnValue:
     return render_template(
         "console/tenant.html", tenant=found, detail=tenant_detail(found), roles=TENANT_ROLES,
         role_labels=ROLE_LABELS, plan_labels=PLAN_LABELS, status_labels=STATUS_LABELS,
+        channel_names=[code_label("channel", c) for c in found.policy.get("channel_order", [])],
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -68,7 +69,7 @@ def tenant_rows() -> list[TenantRow]:
 @dataclass(frozen=True)
 class PluginState:
     name: str
-    title: str
+    title: str | Mapping[str, str]
     builtin: bool
     health_ok: bool | None
     health_detail: str

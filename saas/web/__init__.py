@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request, session
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from saas.audit.labels import action_label
@@ -48,8 +60,29 @@ def language() -> ResponseReturnValue:
     return redirect(target)
 
 
+def _back_to_form() -> str:
+    """The page the refused form was on (on this site, and one that opens with GET),
+    else the start page."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return safe_next(None)
+    try:
+        current_app.url_map.bind(request.host).match(referrer.path, method="GET")
+    except HTTPException:  # a form's own POST address (shown after a refused send)
+        return safe_next(None)
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
 def error_page(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
+    if isinstance(error, CSRFError):
+        # A missing or expired form token: nothing was saved; say so, and lead back.
+        return render_template(
+            "error.html", status=status, title=_("This form has expired"),
+            detail=_("For your safety, a form stops working after a while. Nothing was saved. "
+                     "Open the form again and send it once more."),
+            back=_back_to_form(), back_label=_("Back to the form"),
+        ), status
     titles = {
         400: _("Something in the request was not right"),
         403: _("Not available to your role"),

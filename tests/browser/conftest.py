@@ -371,6 +371,49 @@ def assert_nothing_sticks_out(page: Page) -> None:
         "\n  ".join(offenders[:10])
 
 
+def json_strings(value: Any) -> list[str]:
+    """Every string inside a JSON-like value (keys included)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*json_strings(k), *json_strings(v))]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in json_strings(item)]
+    return []
+
+
+def english_phrases(page: Page) -> list[str]:
+    """Runs of two or more English words in the page's text and in the attributes people
+    read (placeholder, title, aria-label, alt, data-confirm), outside code, form values
+    and elements marked as another language (the footer's "English" button). Single
+    words pass: brand names, skills, codes and "API" read the same in Chinese."""
+    found: list[str] = page.evaluate("""() => {
+      // A word stands alone: not part of a code (project_wrapup), a query (status:stalled),
+      // an address or a path. A comma-separated list counts item by item.
+      const word = String.raw`(?<![\\w:_.@/=-])[A-Za-z][A-Za-z'’-]*(?![\\w:_@/=]|\\.\\w)`;
+      const words = new RegExp(`${word}(?: +${word})+`, "g");
+      const skip = "code, pre, script, style, textarea, .token-value, [translate='no'], " +
+        "[lang]:not([lang^='zh'])";
+      const out = new Set();
+      const scan = (text) => { for (const m of (text || "").matchAll(words)) out.add(m[0]); };
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const el = walker.currentNode.parentElement;
+        if (el && !el.closest(skip)) scan(walker.currentNode.textContent.replace(/\\s+/g, " "));
+      }
+      for (const el of document.querySelectorAll(
+          "[placeholder], [title], [aria-label], [alt], [data-confirm]")) {
+        if (el.closest(skip)) continue;
+        for (const name of ["placeholder", "title", "aria-label", "alt", "data-confirm"]) {
+          scan(el.getAttribute(name));
+        }
+      }
+      scan(document.title);
+      return [...out];
+    }""")
+    return found
+
+
 def layout_problems(page: Page) -> list[str]:
     """Smaller layout faults: button labels wrapping onto a second line, table cells of
     one row that do not line up (their borders make a step), cards stacked with no gap."""

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from saas.auth.models import StaffUser
@@ -26,6 +27,7 @@ from tests.browser.conftest import (
     assert_nothing_sticks_out,
     check_known_layout_problems,
     close_context,
+    english_phrases,
     expect_http_error,
     fill_sign_in,
     open_context,
@@ -186,6 +188,8 @@ CARDS_TOUCH = ("on a tenant's page the Subscription/People cards (.columns) sit 
                "'Modules turned on' card with no gap: .columns > .card drops its margin and "
                ".columns has none")
 KNOWN_LAYOUT_PROBLEMS: dict[str, str] = {}
+# zh-CN console pages that still show English interface text (reported; XFAIL until fixed).
+COMMANDS = ["tenants apply"]  # named in the help text; typed as they are, in any language
 CASES = [(device, lang, name) for device in ("phone", "desktop") for lang in LANGUAGES
          for name in CONSOLE_PAGES]
 
@@ -238,3 +242,18 @@ def test_console_layout(staff_devices: StaffDevices, device: str, lang: str, nam
         assert_no_horizontal_scroll(page)
         page.keyboard.press("Escape")
     check_known_layout_problems(page, f"{name}-{lang}-{device}", KNOWN_LAYOUT_PROBLEMS)
+    if lang == "zh-CN" and device == "desktop":
+        _check_translated(staff_devices.live, page, name)
+
+
+def _names(live: LiveServer) -> list[str]:
+    """What the console shows as data: every tenant's, person's and staff member's name."""
+    with live.app.app_context(), db.engine.connect() as connection:
+        return [str(name) for table in ("tenants", "users", "staff_users")
+                for name in connection.execute(sa.text(f"SELECT name FROM {table}")).scalars()]
+
+
+def _check_translated(live: LiveServer, page: Page, name: str) -> None:
+    names = [*_names(live), *COMMANDS]
+    english = [p for p in english_phrases(page) if not any(p in n for n in names)]
+    assert not english, f"{page.url}: English on a zh-CN page: {english}"

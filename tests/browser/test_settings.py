@@ -57,6 +57,7 @@ def test_dismissing_the_revoke_confirmation_keeps_the_token(
     page.get_by_label("What is it for?").fill("Nightly export")
     page.get_by_role("button", name="Create token").click()
     token = page.locator("#new-token").input_value()
+    page.wait_for_load_state()  # app.js (deferred) asks for the confirmation: wait for it
 
     messages: list[str] = []
 

@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 
 from saas.app import create_app
+from saas.auth.models import User
 from saas.extensions import db
 from saas.hooks import HealthReport, PluginManifest, hookimpl
 from saas.hooks.manager import PluginLoadError, call_optional, enabled_plugins, plugin_host
@@ -242,3 +243,17 @@ def test_every_hook_is_prefixed_typed_and_described(hook: str) -> None:
     assert hook.startswith("saas_")
     assert func.__doc__ and len(func.__doc__.strip()) > 20
     assert "return" in func.__annotations__
+
+
+def test_plugin_titles_speak_the_readers_language(app: Flask, tenant_a: TenantFixture) -> None:
+    client = app.test_client()
+    chinese = client.get("/api/v1/plugins/channel_email", headers=tenant_a.headers()).get_json()
+    assert (chinese["title"], chinese["description"][:4]) == ("邮件（SMTP）", "通过企业")
+    with app.app_context(), tenant_context(tenant_a.id):
+        admin = db.session.get(User, (tenant_a.id, tenant_a.users["tenant_admin"]))
+        assert admin is not None
+        admin.locale = "en"
+        db.session.commit()
+    english = client.get("/api/v1/plugins/channel_email", headers=tenant_a.headers()).get_json()
+    assert english["title"] == "E-mail (SMTP)"
+    assert english["description"].startswith("Sends e-mail through")

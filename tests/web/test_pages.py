@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +16,7 @@ from saas.auth.models import User
 from saas.extensions import db
 from saas.hooks.models import PluginSetting
 from saas.tenancy.context import tenant_context
-from tests.factories import PASSWORD, TenantFixture, csrf_from, login
+from tests.factories import PASSWORD, TenantFixture, csrf_from, login, make_staff
 
 ADMIN_PAGES = ("/", "/settings/users", "/settings/users/new", "/settings/tokens",
                "/settings/plugins", "/settings/plugins/channel_email", "/account")
@@ -35,6 +37,11 @@ def switch_language(client: FlaskClient, tag: str) -> None:
         "csrf_token": token_of(client, "/login" if tag else "/"), "locale": tag, "next": "/",
     })
     assert response.status_code == 302
+
+
+def in_english(client: FlaskClient) -> None:
+    """The signed-in user's language becomes English."""
+    client.post("/language", data={"csrf_token": token_of(client), "locale": "en", "next": "/"})
 
 
 @pytest.mark.parametrize("locale,lang,marker", [("en", "en", "Sign out"),
@@ -118,11 +125,109 @@ def test_a_form_without_csrf_is_refused_and_changes_nothing(
     app: Flask, tenant_a: TenantFixture
 ) -> None:
     client = signed_in(app, tenant_a)
-    response = client.post("/settings/tokens", data={"name": "no csrf"})
+    in_english(client)
+    response = client.post("/settings/tokens", data={"name": "no csrf"},
+                           headers={"Referer": "http://localhost/settings/tokens"})
+    html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "text/html" in response.content_type
+    assert "This form has expired" in html and "Nothing was saved." in html
+    assert 'class="button" href="/settings/tokens"' in html and "Back to the form" in html
     assert "no csrf" not in client.get("/settings/tokens").get_data(as_text=True)
+    after_refusal = client.post("/account/password", data={"password-current": "x"},
+                                headers={"Referer": "http://localhost/account/password"})
+    assert after_refusal.status_code == 400  # its address only takes POST: back to the start
+    assert 'class="button" href="/"' in after_refusal.get_data(as_text=True)
     assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200  # still signed in
+
+
+def test_an_expired_csrf_token_is_a_page_in_words_and_changes_nothing(
+    app: Flask, tenant_a: TenantFixture
+) -> None:
+    client = signed_in(app, tenant_a)  # the test tenants' language is zh-CN
+    token = token_of(client, "/settings/tokens")
+    limit = app.config["WTF_CSRF_TIME_LIMIT"]
+    assert limit == app.config["SESSION_ABSOLUTE_HOURS"] * 3600  # as long as a session
+    app.config["WTF_CSRF_TIME_LIMIT"] = 1
+    try:
+        time.sleep(2.1)  # the token's timestamp has whole seconds
+        response = client.post("/settings/tokens",
+                               data={"csrf_token": token, "name": "sent too late"},
+                               headers={"Referer": "https://evil.example/settings/tokens"})
+    finally:
+        app.config["WTF_CSRF_TIME_LIMIT"] = limit
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<html lang="zh-CN">' in html and 'class="card narrow error-page"' in html
+    assert 'class="button" href="/"' in html  # a foreign referrer is never linked
+    assert "sent too late" not in client.get("/settings/tokens").get_data(as_text=True)
+    fresh = client.post("/settings/tokens", data={
+        "csrf_token": token_of(client, "/settings/tokens"), "name": "on time"})
+    assert fresh.status_code == 302  # the reloaded form works
+
+
+def test_an_invalid_token_name_is_explained_by_the_field_and_kept(
+    app: Flask, tenant_a: TenantFixture
+) -> None:
+    client = signed_in(app, tenant_a, "recruiter")
+    in_english(client)
+    too_long = "nightly sync " * 10
+    response = client.post("/settings/tokens", data={
+        "csrf_token": token_of(client, "/settings/tokens"), "name": too_long})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="name-error"' in html and 'aria-invalid="true"' in html
+    assert f'value="{too_long}"' in html
+    assert 'id="new-token"' not in html
+    empty = client.post("/settings/tokens", data={
+        "csrf_token": token_of(client, "/settings/tokens"), "name": ""})
+    assert empty.status_code == 422 and 'id="name-error"' in empty.get_data(as_text=True)
+
+
+NAV = re.compile(r'<nav id="side-nav".*?</nav>', re.S)
+
+
+def _nav_links(client: FlaskClient, path: str = "/") -> list[str]:
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
+    nav = NAV.search(page)
+    assert nav, "the side navigation is on the page"
+    return re.findall(r'<a href="(/[^"]*)"', nav.group(0))
+
+
+@pytest.mark.parametrize("role", ["tenant_admin", "recruiter", "hiring_manager", "analyst"])
+def test_the_navigation_offers_only_what_the_role_may_open(
+    app: Flask, tenant_a: TenantFixture, role: str
+) -> None:
+    client = signed_in(app, tenant_a, role)
+    links = _nav_links(client)
+    home = client.get("/").get_data(as_text=True)
+    tiles = re.findall(r'<a class="tile" href="(/[^"]*)"', home)
+    assert "/" in links and "/account" in links
+    for href in {*links, *tiles}:
+        assert client.get(href).status_code == 200, f"{role} is offered {href}"
+    assert not any(h.startswith("/console") for h in links)
+    admin_only = {"/settings/users", "/settings/plugins"}
+    if role == "tenant_admin":
+        assert admin_only <= set(links)
+    elif role == "recruiter":
+        assert not admin_only & set(links)
+        assert {"/queue", "/candidates"} <= set(links)
+
+
+def test_staff_see_only_the_platform_console(app: Flask) -> None:
+    email = f"cs-{uuid.uuid4().hex[:8]}@rekindle.example"
+    make_staff(app, email)
+    client = app.test_client()
+    page = client.get("/console/login")
+    assert client.post("/console/login", data={
+        "csrf_token": csrf_from(page.get_data(as_text=True)), "email": email,
+        "password": PASSWORD}).status_code == 302
+    links = _nav_links(client, "/console")
+    assert {"/console", "/console/apply", "/account"} <= set(links)
+    assert "/" not in links and not any(h.startswith("/settings") for h in links)
+    for href in links:
+        assert client.get(href).status_code == 200, href
 
 
 def test_invalid_new_user_shows_errors_by_the_field_and_keeps_the_input(
@@ -363,3 +468,31 @@ def test_language_picked_before_sign_in_becomes_the_accounts(
     with app.app_context(), tenant_context(tenant_a.id):
         user = db.session.get(User, (tenant_a.id, tenant_a.users["hiring_manager"]))
         assert user is not None and user.locale == "en"
+
+
+def test_plugin_pages_say_what_kind_of_plugin_each_is(
+    app: Flask, tenant_a: TenantFixture
+) -> None:
+    client = signed_in(app, tenant_a)
+    in_english(client)
+    for path in ("/settings/plugins", "/settings/plugins/channel_email"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Messaging channel" in html, path
+        assert "· channel ·" not in html, path
+
+
+def test_console_names_the_channel_order_in_the_readers_language(
+    app: Flask, tenant_a: TenantFixture
+) -> None:
+    email = f"cs-{uuid.uuid4().hex[:8]}@rekindle.example"
+    make_staff(app, email)
+    client = app.test_client()
+    page = client.get("/console/login")
+    assert client.post("/console/login", data={
+        "csrf_token": csrf_from(page.get_data(as_text=True)), "email": email,
+        "password": PASSWORD}).status_code == 302
+    url = f"/console/tenants/{tenant_a.slug}"
+    assert "WeChat, email, SMS, LinkedIn" in client.get(url).get_data(as_text=True)
+    client.post("/language", data={"csrf_token": token_of(client, url), "locale": "zh-CN",
+                                   "next": url})
+    assert "微信、邮件、短信、领英" in client.get(url).get_data(as_text=True)
