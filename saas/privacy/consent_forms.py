@@ -37,8 +37,14 @@ def channel_name(code: str, locale: str | None = None) -> str:
     return str(_l("All channels")) if code == "all" else code_label("channel", code, locale)
 
 
+def channel_heading(code: str) -> str:
+    """A channel's label standing alone (a table cell, a choice): "Email", not "email"."""
+    name = channel_name(code)
+    return name[:1].upper() + name[1:]
+
+
 def _channel_choices() -> list[SelectChoice]:
-    return [SelectChoice(c, channel_name(c)) for c in CONSENT_CHANNELS]
+    return [SelectChoice(c, channel_heading(c)) for c in CONSENT_CHANNELS]
 
 
 class ConsentForm(FlaskForm):  # type: ignore[misc]

@@ -48,6 +48,7 @@ from saas.privacy.consent_forms import (
     LegalHoldForm,
     RetentionForm,
     WithdrawForm,
+    channel_heading,
     channel_name,
 )
 from saas.privacy.retention import (
@@ -91,7 +92,8 @@ def candidate_privacy(candidate: Candidate) -> dict[str, Any]:
 @bp.app_context_processor
 def _privacy_labels() -> dict[str, Any]:
     return {"consent_basis_labels": BASIS_LABELS, "consent_state_labels": STATE_LABELS,
-            "consent_via_labels": VIA_LABELS, "consent_channel_name": channel_name}
+            "consent_via_labels": VIA_LABELS, "consent_channel_name": channel_name,
+            "consent_channel_heading": channel_heading}
 
 
 def _candidate_or_404(candidate_id: uuid.UUID) -> Candidate:
