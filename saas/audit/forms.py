@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 import zoneinfo
 from typing import Any
@@ -14,11 +15,14 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
+from saas.audit.display import SHORT_ID_LENGTH
 from saas.audit.labels import OUTCOME_LABELS, action_choices
 from saas.audit.schemas import TARGET_ID
 from saas.audit.search import AuditFilter
 from saas.auth.models import User
 from saas.extensions import db
+
+SHORT_ID = re.compile(rf"[0-9a-fA-F]{{{SHORT_ID_LENGTH}}}")
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -41,7 +45,8 @@ class AuditFilterForm(FlaskForm):  # type: ignore[misc]
     target = StringField(_l("Target id"), validators=[
         Optional(), Length(max=64),
         Regexp(TARGET_ID, message=_l("Use an id or code: letters, digits and . : @ _ -")),
-    ], description=_l("The id of a candidate, user, offer… as shown in the list."))
+    ], description=_l("The full id of a candidate, user, offer…, or the last 8 "
+                      "characters shown in the list."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +62,13 @@ class AuditFilterForm(FlaskForm):  # type: ignore[misc]
             raise ValidationError(_l("Pick a day on or after the first day."))
 
     def to_filter(self) -> AuditFilter:
-        """The validated form as a search (local days become UTC moments)."""
+        """The validated form as a search (local days become UTC moments).
+
+        An id as short as the list shows it (its last eight hex digits) finds the ids
+        that end with it; anything else must match a target id exactly.
+        """
+        target = (self.target.data or "").strip()
+        short = bool(SHORT_ID.fullmatch(target))
         return AuditFilter(
             action=self.action.data or None,
             actor_id=uuid.UUID(self.actor.data) if self.actor.data else None,
@@ -65,7 +76,8 @@ class AuditFilterForm(FlaskForm):  # type: ignore[misc]
             since=_local_midnight(self.since.data) if self.since.data else None,
             until=_local_midnight(self.until.data + dt.timedelta(days=1))
             if self.until.data else None,
-            target_id=(self.target.data or "").strip() or None,
+            target_id=(target.lower() if short else target) or None,
+            target_suffix=short,
         )
 
     def query_args(self) -> dict[str, str]:

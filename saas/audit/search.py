@@ -38,10 +38,13 @@ class AuditFilter:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     target_id: str | None = None
+    #: Match ids that end with ``target_id`` (the page's short ids) instead of equal ones.
+    target_suffix: bool = False
 
     def used(self) -> list[str]:
         """The names of the filters in use (what an export records: never their values)."""
-        return sorted(name for name, value in asdict(self).items() if value not in (None, ""))
+        return sorted(name for name, value in asdict(self).items()
+                      if value not in (None, "", False))
 
 
 def _select(search: AuditFilter) -> sa.Select[Any]:
@@ -56,7 +59,10 @@ def _select(search: AuditFilter) -> sa.Select[Any]:
         stmt = stmt.where(AuditEvent.occurred_at >= search.since)
     if search.until:
         stmt = stmt.where(AuditEvent.occurred_at < search.until)
-    if search.target_id:
+    if search.target_id and search.target_suffix:
+        # autoescape: a % or _ in the filter matches itself, not "anything".
+        stmt = stmt.where(AuditEvent.target_id.endswith(search.target_id, autoescape=True))
+    elif search.target_id:
         stmt = stmt.where(AuditEvent.target_id == search.target_id)
     return stmt
 

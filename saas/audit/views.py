@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from saas.audit.display import detail_entries, kind_label, openable_targets, short_id
 from saas.audit.export import MAX_EXPORT_EVENTS, ExportFormat, ExportTooLarge, export_trail
 from saas.audit.forms import AuditFilterForm
 from saas.audit.labels import ACTOR_KIND_LABELS, OUTCOME_LABELS, action_label
@@ -51,7 +52,10 @@ def _render(form: AuditFilterForm, *, result: VerifyResult | None = None,
         "audit/index.html", form=form, events=events, next_cursor=next_cursor,
         names=actor_names(events), result=result, filters=form.query_args(),
         action_label=action_label, outcome_labels=OUTCOME_LABELS,
-        actor_kind_labels=ACTOR_KIND_LABELS,
+        actor_kind_labels=ACTOR_KIND_LABELS, kind_label=kind_label, short_id=short_id,
+        detail_entries=detail_entries,
+        pages=openable_targets(events, candidates=current_user.can("candidate:read"),
+                               users=current_user.can("user:read")),
     ), status
 
 
