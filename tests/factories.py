@@ -96,3 +96,21 @@ def make_staff(app: Flask, email: str, password: str = PASSWORD) -> uuid.UUID:
         db.session.add(staff)
         db.session.commit()
         return staff.id
+
+
+def staff_login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    """Sign a staff member in through the console's real form."""
+    page = client.get("/console/login")
+    return client.post("/console/login", data={
+        "csrf_token": csrf_from(page.get_data(as_text=True)), "email": email,
+        "password": password,
+    })
+
+
+def signed_in_staff(app: Flask) -> FlaskClient:
+    """A client signed in to the console as a new customer-success account."""
+    email = f"cs-{uuid.uuid4().hex[:8]}@rekindle.example"
+    make_staff(app, email)
+    client = app.test_client()
+    assert staff_login(client, email).status_code == 302
+    return client

@@ -21,7 +21,7 @@ from saas.hooks.settings import configure_plugin
 from saas.tenancy.context import tenant_context
 from saas.tenancy.models import Tenant
 from saas.timeutil import utcnow
-from tests.factories import PASSWORD, TenantFixture, csrf_from, login, make_staff
+from tests.factories import PASSWORD, TenantFixture, csrf_from, login, make_staff, staff_login
 
 MANIFEST = """
 slug = "{slug}"
@@ -49,14 +49,6 @@ quiet_hours = "22:00-08:00"
 
 def staff_email() -> str:
     return f"cs-{uuid.uuid4().hex[:8]}@rekindle.example"
-
-
-def staff_login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
-    page = client.get("/console/login")
-    return client.post("/console/login", data={
-        "csrf_token": csrf_from(page.get_data(as_text=True)), "email": email,
-        "password": password,
-    })
 
 
 @pytest.fixture()

@@ -30,7 +30,7 @@ from saas.outreach.models import Template
 from saas.outreach.templates_service import install_starters
 from saas.tags.models import CandidateTag, Tag
 from saas.tenancy.context import tenant_context, unscoped
-from tests.factories import PASSWORD, TenantFixture, csrf_from, login, make_staff
+from tests.factories import TenantFixture, login, signed_in_staff
 
 DEMO = Path(__file__).resolve().parents[2] / "tenants" / "demo"
 # Tables a GET may add to: the audit trails (staff reads and refusals are recorded)...
@@ -130,13 +130,7 @@ def test_opening_every_page_changes_no_data(app: Flask, tenant_a: TenantFixture,
     assert not [v for v in visited if v.endswith(" 403")], visited  # an admin may open all
     _assert_unchanged(before, _snapshot(app), "a tenant admin")
 
-    email = f"cs-{uuid.uuid4().hex[:8]}@rekindle.example"
-    make_staff(app, email)
-    staff = app.test_client()
-    page = staff.get("/console/login")
-    assert staff.post("/console/login", data={
-        "csrf_token": csrf_from(page.get_data(as_text=True)), "email": email,
-        "password": PASSWORD}).status_code == 302
+    staff = signed_in_staff(app)
     before = _snapshot(app)
     consoles = [p for p in _get_pages(app, ids, "/console") if p != "/console/login"]
     visited = _visit(staff, [*consoles, f"/console/apply?slug={tenant_a.slug}"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +15,7 @@ from saas.auth.models import User
 from saas.extensions import db
 from saas.hooks.models import PluginSetting
 from saas.tenancy.context import tenant_context
-from tests.factories import PASSWORD, TenantFixture, csrf_from, login, make_staff
+from tests.factories import PASSWORD, TenantFixture, csrf_from, login, signed_in_staff
 
 ADMIN_PAGES = ("/", "/settings/users", "/settings/users/new", "/settings/tokens",
                "/settings/plugins", "/settings/plugins/channel_email", "/account")
@@ -216,13 +215,7 @@ def test_the_navigation_offers_only_what_the_role_may_open(
 
 
 def test_staff_see_only_the_platform_console(app: Flask) -> None:
-    email = f"cs-{uuid.uuid4().hex[:8]}@rekindle.example"
-    make_staff(app, email)
-    client = app.test_client()
-    page = client.get("/console/login")
-    assert client.post("/console/login", data={
-        "csrf_token": csrf_from(page.get_data(as_text=True)), "email": email,
-        "password": PASSWORD}).status_code == 302
+    client = signed_in_staff(app)
     links = _nav_links(client, "/console")
     assert {"/console", "/console/apply", "/account"} <= set(links)
     assert "/" not in links and not any(h.startswith("/settings") for h in links)
@@ -484,13 +477,7 @@ def test_plugin_pages_say_what_kind_of_plugin_each_is(
 def test_console_names_the_channel_order_in_the_readers_language(
     app: Flask, tenant_a: TenantFixture
 ) -> None:
-    email = f"cs-{uuid.uuid4().hex[:8]}@rekindle.example"
-    make_staff(app, email)
-    client = app.test_client()
-    page = client.get("/console/login")
-    assert client.post("/console/login", data={
-        "csrf_token": csrf_from(page.get_data(as_text=True)), "email": email,
-        "password": PASSWORD}).status_code == 302
+    client = signed_in_staff(app)
     url = f"/console/tenants/{tenant_a.slug}"
     assert "WeChat, email, SMS, LinkedIn" in client.get(url).get_data(as_text=True)
     client.post("/language", data={"csrf_token": token_of(client, url), "locale": "zh-CN",
