@@ -439,3 +439,8 @@ def analyze_note(text: str, *, today: datetime.date) -> NoteInsight:
         follow_up_on=extract_follow_up(normalised, today),
         confidence=confidence if reason else 0.0,
     )
+
+
+def follow_up_date(text: str, *, today: datetime.date) -> datetime.date | None:
+    """Only the follow-up date of :func:`analyze_note` (a quarter of its work)."""
+    return extract_follow_up(_normalise(text or ""), today)

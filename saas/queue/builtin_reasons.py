@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from saas.candidates.models import Candidate
 from saas.candidates.timeline import Interaction
 from saas.extensions import db
-from saas.insights import analyze_note
+from saas.insights import follow_up_date
 from saas.insights.service import note_day, note_text
 from saas.offers.models import Offer
 from saas.queue.reasons import QueueContext, QueueReason, add_queue_reason, points_when
@@ -58,7 +58,7 @@ def _follow_up_source(
             continue
         day = note_day(candidate, tenant, interaction)
         fallback = fallback or (interaction, day)
-        if analyze_note(text, today=day).follow_up_on == candidate.next_follow_up_on:
+        if follow_up_date(text, today=day) == candidate.next_follow_up_on:
             return interaction, day
     return fallback
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from saas.insights import analyze_note
+from saas.insights import analyze_note, follow_up_date
 
 DEV_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "insights-dev.jsonl"
 HOLDOUT_FILE = Path(__file__).resolve().parent / "notes_holdout.jsonl"
@@ -119,3 +119,12 @@ def test_fresh_set_covers_the_taxonomy() -> None:
     with_date = [row for row in rows if row["follow_up_on"]]
     assert len(with_date) >= 60 and len(rows) - len(with_date) >= 60
     assert len({row["text"] for row in rows}) == len(rows)
+
+
+def test_follow_up_date_alone_reads_what_analyze_note_reads() -> None:
+    """The queue asks only for the date; it must be the very date the full reading gives."""
+    for path in [DEV_FILE, HOLDOUT_FILE, FRESH_FILE, *BLIND_FILES]:
+        for row in _load(path):
+            today = datetime.date.fromisoformat(row["today"])
+            assert follow_up_date(row["text"], today=today) == analyze_note(
+                row["text"], today=today).follow_up_on, row["text"]
