@@ -73,7 +73,7 @@ def _tenant_sizes(owner_url: str) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(sa.text(
             "SELECT t.slug, count(c.id) FROM tenants t LEFT JOIN candidates c "
-            "ON c.tenant_id = t.id WHERE t.slug LIKE 'bench-%' GROUP BY t.slug"))
+            "ON c.tenant_id = t.id WHERE t.slug IN ('bench-a', 'bench-b') GROUP BY t.slug"))
         sizes = {slug: int(n) for slug, n in rows}
     engine.dispose()
     return sizes
@@ -96,7 +96,7 @@ def prepare(admin_url: str, database: str, size: int, today: dt.date) -> tuple[A
               flush=True)
         started = time.perf_counter()
         with psycopg.connect(owner_url.replace("postgresql+psycopg", "postgresql")) as conn:
-            conn.execute("DELETE FROM tenants WHERE slug LIKE 'bench-%'")
+            conn.execute("DELETE FROM tenants WHERE slug IN ('bench-a', 'bench-b')")
             conn.commit()
             generate_tenant(conn, "bench-a", size, seed=0.1, today=today)
             generate_tenant(conn, "bench-b", size, seed=0.2, today=today)

@@ -145,8 +145,13 @@ def generate_tenant(
                 "created_at) VALUES (%s, %s, %s, %s, 'recruiter', 0, now())",
                 (tenant.tenant_id, uid, f"unsealed-{uid.hex}", f"Recruiter {n:02d}"),
             )
-        for statement in (CANDIDATES_SQL, REASON_TAGS_SQL, PRIMARY_REASON_SQL, VALUE_TAGS_SQL,
-                          SKILLS_SQL, OFFERS_SQL):
+        for statement in (CANDIDATES_SQL, REASON_TAGS_SQL):
+            cur.execute(statement, params)
+        # Fresh statistics before the join that copies each reason onto its candidate:
+        # after an earlier tenant was deleted, stale ones make it a nested loop of hours.
+        cur.execute("ANALYZE candidates")
+        cur.execute("ANALYZE candidate_tags")
+        for statement in (PRIMARY_REASON_SQL, VALUE_TAGS_SQL, SKILLS_SQL, OFFERS_SQL):
             cur.execute(statement, params)
     conn.commit()
     return tenant
