@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -24,27 +25,16 @@ from saas.extensions import db
 from saas.tenancy.context import tenant_context
 from saas.tenancy.models import Tenant
 from saas.timeutil import utcnow
-from tests.conftest import DB_KIND, PG_ADMIN_URL, RUNTIME_ROLE, app_config
+from tests.backups.helpers import fresh_database as empty_database
+from tests.conftest import DB_KIND, app_config
 
 EMAILS = ("Li.Na@Migrate-Q7.example", "wang.fang@migrate-q7.example")
 
 
 @pytest.fixture()
-def fresh_database(tmp_path: object) -> Iterator[tuple[str, str]]:
-    if DB_KIND == "sqlite":
-        url = f"sqlite:///{tmp_path}/migrate.sqlite3"
-        yield url, url
-        return
-    name = f"rekindle_migrate_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    owner = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
-    yield (owner.set(username=RUNTIME_ROLE, password=None).render_as_string(False),
-           owner.render_as_string(hide_password=False))
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def fresh_database(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    with empty_database(DB_KIND, tmp_path) as urls:
+        yield urls
 
 
 def _insert_plain_users(owner_url: str, tenants: list[uuid.UUID]) -> None:

@@ -134,6 +134,18 @@ def _device(page: Page) -> str:
     return "phone" if (page.viewport_size or {}).get("width", 0) < 600 else "desktop"
 
 
+def _signed_in_with_people(page: Page, live_server: LiveServer, slug: str,
+                           locale: str) -> tuple[TenantFixture, str, str]:
+    """A fresh ``locale`` workspace with the two candidates, the recruiter signed in
+    and reading that language: the workspace and the candidates' ids."""
+    words = WORDS[locale]
+    tenant = seed_tenant(live_server, slug, locale=locale)
+    candidate_id, other_id = _people(live_server, tenant, words)
+    sign_in(page, tenant, "recruiter")
+    switch_language(page, words.language_button)
+    return tenant, candidate_id, other_id
+
+
 def _fits(page: Page) -> None:
     assert_no_horizontal_scroll(page)
     assert_nothing_sticks_out(page)
@@ -143,12 +155,9 @@ def _fits(page: Page) -> None:
 def test_record_a_conversation_find_them_and_see_why_in_the_queue(
         any_page: Page, live_server: LiveServer, locale: str) -> None:
     words = WORDS[locale]
-    tenant = seed_tenant(live_server, "memory", locale=locale)
-    candidate_id, other_id = _people(live_server, tenant, words)
     page = any_page
     device = _device(page)
-    sign_in(page, tenant, "recruiter")
-    switch_language(page, words.language_button)
+    _tenant, candidate_id, other_id = _signed_in_with_people(page, live_server, "memory", locale)
 
     # The candidate's page: record what was said 45 days ago.
     page.goto(f"/candidates/{candidate_id}")
@@ -216,12 +225,10 @@ def test_record_a_conversation_find_them_and_see_why_in_the_queue(
 def test_bad_notes_and_queries_are_refused_on_the_pages(
         any_page: Page, live_server: LiveServer, locale: str) -> None:
     words = WORDS[locale]
-    tenant = seed_tenant(live_server, "memorybad", locale=locale)
-    candidate_id, _other = _people(live_server, tenant, words)
     page = any_page
     device = _device(page)
-    sign_in(page, tenant, "recruiter")
-    switch_language(page, words.language_button)
+    tenant, candidate_id, _other = _signed_in_with_people(
+        page, live_server, "memorybad", locale)
     page.goto(f"/candidates/{candidate_id}")
     timeline = page.locator("#timeline")
 
