@@ -35,8 +35,7 @@ WITH scored AS (
   WHERE c.tenant_id = %(t)s AND c.owner_id = %(owner)s
     AND c.status <> ALL(%(left_out)s)
     AND (c.last_contact_at IS NULL OR c.last_contact_at < %(window)s)
-    AND NOT EXISTS (SELECT 1 FROM queue_decisions d WHERE d.tenant_id = c.tenant_id
-                    AND d.candidate_id = c.id AND d.active_until > %(today)s)
+    AND (c.queue_hidden_until IS NULL OR c.queue_hidden_until <= %(today)s)
 )
 SELECT id, contact, least(total, 100) AS score FROM scored WHERE total > 0
 ORDER BY least(total, 100) DESC, contact, id LIMIT 51

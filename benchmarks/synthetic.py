@@ -5,8 +5,9 @@ The rows are made inside PostgreSQL (``INSERT ... SELECT`` over
 table owner, into the schema of the real migrations. They are shaped like a
 real talent pool: statuses, owners, last contacts spread over years, follow-up
 dates, contract ends, reason tags and stalled offers on stalled candidates,
-values, skills and match scores. Encrypted contact fields are left empty: the
-benchmarks measure selection and ranking, not decryption.
+values, skills, match scores and the recruiters' snoozes and dismissals.
+Encrypted contact fields are left empty: the benchmarks measure selection and
+ranking, not decryption.
 
 Later benchmarks (outreach, imports, matching) reuse :func:`generate_tenant`.
 """
@@ -113,6 +114,27 @@ LEFT JOIN candidate_tags r ON r.tenant_id = c.tenant_id AND r.candidate_id = c.i
   AND r.dimension = 'reason'
 WHERE c.tenant_id = %(t)s AND c.status = 'stalled'
 """
+# 2% of candidates carry a queue decision, as recruiters leave them: half snoozed
+# (some already past their day), half dismissed within the last 200 days (180-day
+# dismissals, so some have run out). Each candidate gets its decision's last day.
+DECISIONS_SQL = """
+WITH chosen AS (
+  SELECT c.tenant_id, c.id, random() < 0.5 AS snoozed, random() AS r
+  FROM candidates c WHERE c.tenant_id = %(t)s AND random() < 0.02
+), made AS (
+  INSERT INTO queue_decisions (tenant_id, id, candidate_id, decision, reason, active_until,
+    created_at)
+  SELECT tenant_id, gen_random_uuid(), id,
+    CASE WHEN snoozed THEN 'snooze' ELSE 'dismiss' END,
+    CASE WHEN snoozed THEN NULL ELSE 'Not looking this year' END,
+    CASE WHEN snoozed THEN %(today)s + (floor(r * 90)::int - 20)
+         ELSE %(today)s + (180 - floor(r * 200)::int) END,
+    %(now)s - make_interval(days => floor(r * 200)::int)
+  FROM chosen RETURNING candidate_id, active_until
+)
+UPDATE candidates c SET queue_hidden_until = made.active_until FROM made
+WHERE c.tenant_id = %(t)s AND c.id = made.candidate_id
+"""
 
 
 def generate_tenant(
@@ -151,7 +173,8 @@ def generate_tenant(
         # after an earlier tenant was deleted, stale ones make it a nested loop of hours.
         cur.execute("ANALYZE candidates")
         cur.execute("ANALYZE candidate_tags")
-        for statement in (PRIMARY_REASON_SQL, VALUE_TAGS_SQL, SKILLS_SQL, OFFERS_SQL):
+        for statement in (PRIMARY_REASON_SQL, VALUE_TAGS_SQL, SKILLS_SQL, OFFERS_SQL,
+                          DECISIONS_SQL):
             cur.execute(statement, params)
     conn.commit()
     return tenant

@@ -50,6 +50,7 @@ ACTION_LABELS: dict[str, LazyString] = {
     "queue.snoozed": _l("Snoozed a candidate in the queue"),
     "queue.dismissed": _l("Dismissed a candidate from the queue"),
     "queue.decision_undone": _l("Undid a queue decision"),
+    "queue.dismissal_lifted": _l("Ended a dismissal: a newer interaction was recorded"),
     "consent.recorded": _l("Recorded a consent"),
     "consent.withdrawn": _l("Recorded a withdrawal of consent"),
     "legal_hold.set": _l("Placed a legal hold"),

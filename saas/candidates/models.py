@@ -43,11 +43,11 @@ class Candidate(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
         # what compound queries filter on next to it.
         sa.Index("ix_candidates_reason", "tenant_id", "reason", "id", postgresql_include=[
             "status", "last_contact_at", "best_match_score"]),
-        # The queue reads one owner's candidates with every column it scores on: an
-        # index-only scan instead of one table read per candidate.
+        # The queue reads one owner's candidates with every column it filters and
+        # scores on: an index-only scan instead of one table read per candidate.
         sa.Index("ix_candidates_queue", "tenant_id", "owner_id", postgresql_include=[
             "id", "status", "last_contact_at", "next_follow_up_on", "contract_end_date",
-            "best_match_score", "created_at"]),
+            "best_match_score", "created_at", "queue_hidden_until"]),
         sa.Index("ix_candidates_last_contact", "tenant_id", "last_contact_at"),
         sa.Index("ix_candidates_follow_up", "tenant_id", "next_follow_up_on"),
         sa.Index("ix_candidates_match", "tenant_id", "best_match_score"),
@@ -74,6 +74,9 @@ class Candidate(TenantScoped, db.Model):  # type: ignore[name-defined,misc]
     last_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Best score against open openings (0-100), kept by matching; None until scored.
     best_match_score: Mapped[int | None] = mapped_column(sa.SmallInteger, nullable=True)
+    # The queue leaves the candidate out before this day: the end of the snooze or
+    # dismissal in force, kept by saas.queue.decisions (None: no decision in force).
+    queue_hidden_until: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
     # A legal hold suspends retention erasure (and is itself audited).
     legal_hold_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     legal_hold_reason: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)

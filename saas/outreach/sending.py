@@ -60,6 +60,7 @@ from saas.outreach.policy import (
 )
 from saas.outreach.template_context import unsubscribe_link
 from saas.privacy.retention import drop_notices_of
+from saas.queue.decisions import lift_dismissals
 from saas.tenancy.models import Tenant
 from saas.timeutil import utcnow
 
@@ -210,6 +211,7 @@ def record_on_timeline(messages: Sequence[OutboundMessage],
         sa.or_(Candidate.last_contact_at.is_(None), Candidate.last_contact_at < sent_at),
     ).values(last_contact_at=sent_at).execution_options(synchronize_session=False))
     drop_notices_of(db.session(), ids)
+    lift_dismissals(ids, sent_at)
     for ident in ids:  # as written, for whoever reads them in this session
         set_committed_value(candidates[ident], "last_contact_at", sent_at)
 

@@ -108,17 +108,16 @@ def _describe_contract(
 def _describe_stalled_offer(
     ctx: QueueContext, candidates: Sequence[Candidate]
 ) -> Mapping[uuid.UUID, str]:
-    latest: dict[uuid.UUID, Offer] = {}
-    for offer in db.session.scalars(
-        sa.select(Offer).where(Offer.candidate_id.in_([c.id for c in candidates]),
-                               Offer.status == "stalled")
+    latest: dict[uuid.UUID, str | None] = {}
+    for candidate_id, reason in db.session.execute(
+        sa.select(Offer.candidate_id, Offer.reason)
+        .where(Offer.candidate_id.in_([c.id for c in candidates]), Offer.status == "stalled")
         .order_by(Offer.stalled_at.desc(), Offer.id.desc())
     ):
-        latest.setdefault(offer.candidate_id, offer)
+        latest.setdefault(candidate_id, reason)
     texts: dict[uuid.UUID, str] = {}
     for candidate in candidates:
-        stalled = latest.get(candidate.id)
-        reason = stalled.reason if stalled is not None and stalled.reason else "unknown"
+        reason = latest.get(candidate.id) or "unknown"
         texts[candidate.id] = _("Stalled offer: %(reason)s", reason=code_label("reason", reason))
     return texts
 

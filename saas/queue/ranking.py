@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
 from saas.candidates.models import Candidate
 from saas.extensions import db
 from saas.queue import builtin_reasons  # noqa: F401  (registers the built-in reasons)
-from saas.queue.decisions import hidden_by_decision
+from saas.queue.decisions import in_queue_on
 from saas.queue.reasons import MAX_SCORE, QueueContext, queue_reasons
 from saas.tenancy.context import require_tenant_id
 from saas.tenancy.models import Tenant
@@ -105,34 +106,52 @@ def decode_cursor(cursor: str) -> tuple[int, dt.datetime, uuid.UUID]:
         raise BadCursor("Not a cursor returned by the queue.") from exc
 
 
-def _scored(ctx: QueueContext, owner_id: uuid.UUID | None) -> sa.CTE:
-    reasons = queue_reasons()
+class Least(sa.sql.functions.GenericFunction[int]):
+    """The smaller of two integers: ``least`` on PostgreSQL, ``min`` on SQLite."""
+
+    name = "least"
+    inherit_cache = True
+
+
+@compiles(Least, "sqlite")
+def _least_sqlite(element: Least, compiler: Any, **kw: Any) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
+def _eligible(ctx: QueueContext, owner_id: uuid.UUID | None) -> list[sa.ColumnElement[bool]]:
     window_start = ctx.now - dt.timedelta(days=ctx.recontact_after_days)
-    contact = sa.func.coalesce(Candidate.last_contact_at, sa.literal(NEVER, UTCDateTime()))
-    stmt = (
-        sa.select(Candidate.id, contact.label("contact"),
-                  *(r.points(ctx).label(f"p{i}") for i, r in enumerate(reasons)))
-        .where(Candidate.status.not_in(LEFT_OUT_STATUSES),
-               sa.or_(Candidate.last_contact_at.is_(None),
-                      Candidate.last_contact_at < window_start),
-               ~hidden_by_decision(ctx.today))
-    )
+    where = [Candidate.status.not_in(LEFT_OUT_STATUSES),
+             sa.or_(Candidate.last_contact_at.is_(None), Candidate.last_contact_at < window_start),
+             in_queue_on(ctx.today)]
     if owner_id is not None:
-        stmt = stmt.where(Candidate.owner_id == owner_id)
-    # Materialized: PostgreSQL computes each reason once per candidate, not once per use.
-    return stmt.cte("scored").prefix_with("MATERIALIZED", dialect="postgresql")
+        where.append(Candidate.owner_id == owner_id)
+    return where
+
+
+def _scored(ctx: QueueContext, owner_id: uuid.UUID | None,
+            points: list[sa.ColumnElement[Any]]) -> sa.Subquery:
+    """Every eligible candidate's id, contact time and score (capped), in one scan.
+
+    Only the score is computed here; which reasons make it up is asked again for
+    the page's few candidates (:func:`_explain`). ``OFFSET 0`` keeps PostgreSQL
+    from pulling the subquery up, which would compute the score once for the
+    filter and again for the order, and needs no materialized copy of the rows.
+    """
+    total = functools.reduce(operator.add, points[1:], points[0]) if points else sa.literal(0)
+    contact = sa.func.coalesce(Candidate.last_contact_at, sa.literal(NEVER, UTCDateTime()))
+    return (sa.select(Candidate.id, contact.label("contact"),
+                      Least(total, MAX_SCORE).label("score"))
+            .where(*_eligible(ctx, owner_id)).offset(0).subquery("scored"))
 
 
 def rank_queue(
     ctx: QueueContext, *, owner_id: uuid.UUID | None, limit: int = 50, cursor: str | None = None,
 ) -> QueuePage:
     """One page of the queue (``owner_id=None``: every owner's candidates)."""
-    reasons = queue_reasons()
-    scored = _scored(ctx, owner_id)
-    points = [scored.c[f"p{i}"] for i in range(len(reasons))]
-    total = functools.reduce(operator.add, points[1:], points[0]) if points else sa.literal(0)
-    score = sa.case((total > MAX_SCORE, MAX_SCORE), else_=total)
-    stmt = sa.select(scored.c.id, scored.c.contact, score.label("score"), *points).where(total > 0)
+    points = [reason.points(ctx) for reason in queue_reasons()]
+    scored = _scored(ctx, owner_id, points)
+    score = scored.c.score
+    stmt = sa.select(scored.c.id, scored.c.contact, score).where(score > 0)
     if cursor:
         last_score, last_contact, last_id = decode_cursor(cursor)
         stmt = stmt.where(sa.or_(
@@ -148,28 +167,30 @@ def rank_queue(
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = _encode_cursor(int(last.score), last.contact, last.id)
-    return QueuePage(_explain(ctx, rows), next_cursor)
+    return QueuePage(_explain(ctx, rows, points), next_cursor)
 
 
-def _explain(ctx: QueueContext, rows: list[sa.Row[Any]]) -> list[QueueEntry]:
+def _explain(ctx: QueueContext, rows: list[sa.Row[Any, Any, Any]],
+             points: list[sa.ColumnElement[Any]]) -> list[QueueEntry]:
+    """The page's candidates, each with the reasons that gave them points, in words."""
     if not rows:
         return []
     reasons = queue_reasons()
-    candidates = {c.id: c for c in db.session.scalars(
-        sa.select(Candidate).where(Candidate.id.in_([row.id for row in rows])))}
+    found = {candidate.id: (candidate, [int(p) for p in weights]) for candidate, *weights in
+             db.session.execute(sa.select(Candidate, *points)
+                                .where(Candidate.id.in_([row.id for row in rows])))}
+    shown = [found[row.id] for row in rows if row.id in found]  # deleted since: left out
     texts: dict[str, Any] = {}
     for i, reason in enumerate(reasons):
-        applying = [candidates[row.id] for row in rows
-                    if row[3 + i] and row.id in candidates]
+        applying = [candidate for candidate, weights in shown if weights[i]]
         texts[reason.code] = reason.describe(ctx, applying) if applying else {}
     entries: list[QueueEntry] = []
     for row in rows:
-        candidate = candidates.get(row.id)
-        if candidate is None:
+        if row.id not in found:
             continue
-        said = [QueueReasonText(reason.code, texts[reason.code].get(row.id, ""), int(row[3 + i]))
-                for i, reason in enumerate(reasons) if row[3 + i]]
+        candidate, weights = found[row.id]
+        said = [QueueReasonText(reason.code, texts[reason.code].get(row.id, ""), weight)
+                for reason, weight in zip(reasons, weights, strict=True) if weight]
         said.sort(key=lambda r: -r.weight)
         entries.append(QueueEntry(candidate, int(row.score), said))
     return entries
-

@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
+from saas.audit.models import AuditEvent
+from saas.candidates.interactions import add_interaction, edit_interaction, timeline_of
 from saas.candidates.models import Candidate
 from saas.extensions import db
 from saas.queue import reasons
-from saas.queue.decisions import dismiss, snooze
+from saas.queue.decisions import current_decision, dismiss, snooze, undo_decision
 from saas.queue.ranking import QueuePage, queue_context, rank_queue
 from saas.queue.reasons import (
     QueueContext,
@@ -159,15 +162,65 @@ def test_policy_window_comes_from_the_tenant(
     assert len(_rank(tenant_a, pool.owner).entries) == 5
 
 
+def _record(person: Candidate, occurred_at: dt.datetime, direction: str = "note") -> None:
+    add_interaction(person, {"direction": direction, "channel": None, "summary": "Called back",
+                             "occurred_at": occurred_at})
+
+
 def test_a_dismissal_ends_with_a_newer_interaction(
     app: Flask, tenant_a: TenantFixture, pool: Pool, english: None
 ) -> None:
     with tenant_context(tenant_a.id):
         person = db.session.get(Candidate, (tenant_a.id, pool.people["dismissed"]))
-        assert person is not None
-        builders.interaction(person, utcnow() + dt.timedelta(seconds=1), "Called back")
+        snoozed = db.session.get(Candidate, (tenant_a.id, pool.people["snoozed"]))
+        assert person is not None and snoozed is not None
+        assert person.queue_hidden_until is not None
+        _record(person, days_ago(3))  # older than the dismissal: it stands
+        _record(snoozed, utcnow() + dt.timedelta(seconds=1))  # a snooze runs its course
         db.session.commit()
+        assert current_decision(person.id) is not None
+        names = {e.candidate.name for e in _rank(tenant_a, None).entries}
+        assert {"Dismissed", "Snoozed"}.isdisjoint(names)
+
+        _record(person, utcnow() + dt.timedelta(seconds=1))
+        db.session.commit()
+        assert current_decision(person.id) is None and person.queue_hidden_until is None
+        assert current_decision(snoozed.id) is not None
+        lifted = db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.action == "queue.dismissal_lifted")).all()
+        assert [event.target_id for event in lifted] == [str(person.id)]
+    names = {e.candidate.name for e in _rank(tenant_a, None).entries}
+    assert "Dismissed" in names and "Snoozed" not in names
+
+
+def test_an_edit_that_moves_a_note_after_the_dismissal_ends_it(
+    app: Flask, tenant_a: TenantFixture, pool: Pool, english: None
+) -> None:
+    with tenant_context(tenant_a.id):
+        person = db.session.get(Candidate, (tenant_a.id, pool.people["dismissed"]))
+        assert person is not None
+        _record(person, days_ago(3))
+        note = db.session.scalars(timeline_of(person.id)).first()
+        assert note is not None
+        edit_interaction(person, note, {"occurred_at": utcnow() + dt.timedelta(seconds=1)})
+        db.session.commit()
+        assert current_decision(person.id) is None
     assert "Dismissed" in {e.candidate.name for e in _rank(tenant_a, None).entries}
+
+
+def test_undo_and_a_new_decision_keep_the_candidates_last_day(
+    app: Flask, tenant_a: TenantFixture, pool: Pool, english: None
+) -> None:
+    with tenant_context(tenant_a.id):
+        person = db.session.get(Candidate, (tenant_a.id, pool.people["snoozed"]))
+        assert person is not None
+        today = queue_context().today
+        snooze(person, today + dt.timedelta(days=20), today=today)
+        assert person.queue_hidden_until == today + dt.timedelta(days=20)
+        undo_decision(person)
+        db.session.commit()
+        assert person.queue_hidden_until is None
+    assert "Snoozed" in {e.candidate.name for e in _rank(tenant_a, None).entries}
 
 
 def test_pages_follow_the_order(
