@@ -6,6 +6,8 @@ import smtplib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
+
 from plugins.channel_email.inbound import read_inbound
 from plugins.channel_email.sending import open_smtp, send_email
 from plugins.channel_email.settings import EmailSettingsSchema
@@ -43,12 +45,14 @@ def saas_plugin_health_check(tenant: TenantInfo, settings: Mapping[str, Any]) ->
     try:
         smtp = open_smtp(settings)
     except (OSError, smtplib.SMTPException) as exc:
-        return HealthReport(ok=False, detail=f"cannot reach SMTP server: {exc}")
+        return HealthReport(ok=False, detail=_("cannot reach the SMTP server: %(error)s",
+                                               error=str(exc)))
     try:
-        code, _ = smtp.noop()
+        code, _message = smtp.noop()
     finally:
         smtp.quit()
-    return HealthReport(ok=code == 250, detail=f"SMTP answered {code}", checks={"noop": True})
+    return HealthReport(ok=code == 250, detail=_("the SMTP server answered %(code)s", code=code),
+                        checks={"noop": True})
 
 
 @hookimpl

@@ -41,8 +41,13 @@ class RoutingDecision:
 
     channel: str | None
     rule: str
-    explanation: str
     record: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def explanation(self) -> str:
+        """The decision in words, in the reader's language (written when asked: a
+        campaign step routes thousands of messages and shows none of the words)."""
+        return explain(self.record)
 
 
 def current_tenant_row() -> Tenant:
@@ -127,7 +132,7 @@ def choose_channel(
             record["basis"] = statuses[channel].permission.basis
         if rule == "preferred" or candidate.preferred_channel:
             record["preferred"] = candidate.preferred_channel
-        return RoutingDecision(channel, rule, explain(record), record)
+        return RoutingDecision(channel, rule, record)
 
     if requested is not None:
         if requested not in CHANNELS:

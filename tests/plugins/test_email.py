@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from plugins.channel_email import (
     saas_channel_send,
@@ -263,12 +264,16 @@ def test_bad_inbound_is_refused(tenant: TenantInfo, headers: dict[str, str], bod
         saas_channel_webhook(tenant, "email", headers, body, {})
 
 
-def test_health_check_reports_a_stopped_server(tenant: TenantInfo) -> None:
+def test_health_check_reports_a_stopped_server(app: Flask, tenant: TenantInfo) -> None:
     server = SmtpStandIn().start()
     settings = server.settings()
-    assert saas_plugin_health_check(tenant, settings).ok
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        working = saas_plugin_health_check(tenant, settings)
+    assert working.ok and working.detail == "the SMTP server answered 250"
     server.stop()
-    assert not saas_plugin_health_check(tenant, settings).ok
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        stopped = saas_plugin_health_check(tenant, settings)
+    assert not stopped.ok and stopped.detail.startswith("无法连接 SMTP 服务器：")
 
 
 def test_concurrent_sends_each_arrive_once(smtp: SmtpStandIn, tenant: TenantInfo) -> None:
