@@ -13,11 +13,11 @@ judged in its clause:
   inherits the previous clause's marker within the same sentence;
 * a channel counts only when the clause states a preference or is an imperative.
 
-Conflicts between reasons are settled by weight (decisive cues 3, strong 2, hints 1). A
-reason's score is its strongest clause (the best cue in each clause; synonyms piled into one
-clause count once) plus a third of its other clauses: a decisive cue of one reason is not
-outvoted by weak hints of another, while a reason said twice beats one said once. Weights
-are adjusted by these rules, in this order:
+Conflicts between reasons are settled by weight (an offer already taken elsewhere 5,
+decisive cues 3, strong 2, hints 1). A reason's score is its strongest clause (the best
+cue in each clause; synonyms piled into one clause count once) plus a third of its other
+clauses: a decisive cue of one reason is not outvoted by weak hints of another, while a
+reason said twice beats one said once. Weights are adjusted by these rules, in this order:
 
 1. negated cues don't count ("不是因为钱", "no counter offer", "没有别的offer");
 2. an illness is ``health`` unless a relative is the one who is ill (``family_matter``);

@@ -120,6 +120,15 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|\b(?:employer|company|boss|manager)\b.{0,20}\bcame back with\b", 3),
     ),
     "competing_offer": (
+        # Settled: the candidate already took another offer. Whatever led there (a slow
+        # process, a pay question) is history, so this outweighs any number of them.
+        (r"(?:已经|已)(?:接|接受|签|签了|答应|选)了?(?:另一家|另外一家|别家|其他家|别的公司|其他公司"
+         r"|对方|那边|那家)|(?:接|接受|签)了(?:另一家|另外一家|别家|其他家|别的公司|其他公司|对方"
+         r"|那边|那家)"
+         r"|已经(?:入职|去了|加入了?)(?:另一家|别家|其他家|新公司|其他公司|竞对|竞争对手)"
+         r"|\b(?:already |has |had |went and )?(?:accepted|signed|took) (?:another|a competing"
+         r"|the other|a rival|an offer (?:from|at|with)|their offer)\b"
+         r"|\b(?:already |has |had )(?:joined|started at) (?:another|a competitor|a rival)", 5),
         (r"另一家|另外一家|另外.{0,3}(?:offer|机会|公司)|另一个(?:offer|机会)|另一边|另一方"
          r"|那边(?:也)?给了?", 3),
         (r"(?:比较|对比|考虑|权衡|看)(?:着)?.{0,3}(?:[几两三四五多]|\d)(?:个|家)"
@@ -272,7 +281,10 @@ REASON_CUES: dict[str, tuple[Cue, ...]] = {
          r"|单程", 3),
         (r"(?:来回|往返).{0,6}(?:小时|分钟)|公里|(?:想|打算|准备|要)回.{1,4}(?:发展|工作|定居)"
          r"|外派", 3),
-        (r"不想(?:再)?(?:换|去|搬).{0,4}(?:城市|外地|地方)|距离|郊区|太偏|偏远", 3), (r"回老家", 1),
+        (r"不想(?:再)?(?:换|去|搬).{0,4}(?:城市|外地|地方)|距离|郊区|太偏|偏远", 3),
+        # 回老家 hints at a move, not a visit: 每个月回老家, 回老家看父母, 回老家过年.
+        (r"(?<!每月)(?<!每个月)(?<!每周)(?<!每年)(?<!经常)(?<!常)(?<!都)(?<!偶尔)"
+         r"回老家(?!看|探|过年|过节|玩|休|一趟|一次|几天|待几天)", 1),
         (r"(?:跟|随)(?:着)?(?:他|她)?(?:一起)?过去|工作调(?:到|去)|调去|派驻", 3),
         (r"(?:开车|坐车|地铁|公交|路上)[^,,。;;]{0,4}要|离.{0,6}远", 2),
         (r"嫌远|有点远|比较远|挺远|很远|路远", 3),

@@ -44,6 +44,28 @@ def test_coldness_among_the_team_is_culture_not_how_she_was_treated() -> None:
     assert read("HR的回复很冷淡,她觉得我们不重视她")[0] == "felt_undervalued"
 
 
+@pytest.mark.parametrize("text", [
+    "流程拖了一个多月，材料补了三次，背调也反复确认，结果她已经签了别家",
+    "面试走了六轮、审批太慢，HR来回确认好几次，最后他接了另一家的offer",
+    "Five rounds, forms to fill again and again, a slow approval: by then he had already "
+    "signed with a rival... well, he accepted another offer last Friday.",
+    "The process dragged on for weeks and the paperwork was endless; she took the other "
+    "offer in the end.",
+])
+def test_an_offer_already_taken_outweighs_how_we_got_there(text: str) -> None:
+    assert read(text)[0] == "competing_offer"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("他每周都回老家陪孩子，周一才回上海", None),
+    ("她经常回老家看外婆，这周不方便面试", None),
+    ("他准备回老家发展，不想在北京待了", "relocation"),
+    ("她说父母年纪大了，可能要回老家了", "relocation"),
+])
+def test_a_trip_home_is_not_a_move(text: str, expected: str | None) -> None:
+    assert read(text)[0] == expected
+
+
 # --- reason synonyms ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "expected"), [
