@@ -12,7 +12,8 @@ score above 0. It leaves out:
 Order: score (the sum of the reasons' points, capped at 100) descending, then
 the oldest last contact first (never contacted before anyone), then id. Pages
 are cut by a keyset cursor on exactly that order. Only the candidates on the
-page are loaded and explained.
+page are loaded and explained: one more query reads them with each reason's
+points, and each reason puts its own into words.
 """
 
 from __future__ import annotations
