@@ -210,12 +210,13 @@ def test_email_health_check_against_a_real_smtp_server(
             "enabled": True, "settings": {"host": "127.0.0.1", "port": port,
                                           "sender": "t@a.example", "security": "none"}})
         healthy = client.post("/api/v1/plugins/channel_email/health", headers=tenant_a.headers())
-        assert healthy.get_json() == {"ok": True, "detail": "SMTP answered 250"}
+        # in the workspace's language (zh-CN)
+        assert healthy.get_json() == {"ok": True, "detail": "SMTP 服务器返回了 250"}
     finally:
         controller.stop()
     down = client.post("/api/v1/plugins/channel_email/health", headers=tenant_a.headers())
     assert down.get_json()["ok"] is False
-    assert "cannot reach" in down.get_json()["detail"]
+    assert down.get_json()["detail"].startswith("无法连接 SMTP 服务器：")
 
 
 def test_health_report_type_is_frozen() -> None:
