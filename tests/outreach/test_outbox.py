@@ -21,6 +21,7 @@ from saas.outreach.outbox import OutreachRefused, get_message, queue_message
 from saas.outreach.routing import current_tenant_row
 from saas.outreach.sending import LEASE, MAX_ATTEMPTS, _send_all, claim, deliver, sweep
 from saas.privacy.consent import record_withdrawal
+from saas.queue.decisions import current_decision, dismiss
 from saas.tenancy.context import tenant_context
 from saas.timeutil import utcnow
 from tests.factories import TenantFixture, get_user
@@ -61,6 +62,18 @@ def test_queued_message_is_sent_once_and_lands_on_the_timeline(
     assert entry.summary == "We talked last autumn; the new remote policy is live."
     db.session.refresh(candidate)
     assert candidate.last_contact_at == entry.occurred_at
+
+
+def test_a_message_sent_ends_the_candidates_dismissal(
+        ctx: TenantFixture, provider: StandInProvider) -> None:
+    candidate = make_candidate(preferred_channel="phone")
+    dismiss(candidate, "Not now, asked us to write after the summer", today=utcnow().date())
+    db.session.commit()
+    assert candidate.queue_hidden_until is not None
+    message = queue_message(candidate, make_template(), sender=None, now=NOW)
+    assert _reload(message.id).state == "sent"
+    db.session.refresh(candidate)
+    assert current_decision(candidate.id) is None and candidate.queue_hidden_until is None
 
 
 def test_same_idempotency_key_twice_is_one_row_and_one_send(
