@@ -23,7 +23,7 @@ from saas.candidates.timeline import Interaction, InteractionRevision
 from saas.extensions import db
 from saas.ids import new_id
 from saas.insights.service import apply_note_insights
-from saas.queue.decisions import lift_dismissals
+from saas.queue.decisions import lift_dismissal_of
 from saas.timeutil import utcnow
 
 CONVERSATION_DIRECTIONS = ("inbound", "outbound")
@@ -97,7 +97,7 @@ def add_interaction(
     db.session.add(interaction)
     db.session.flush()
     refresh_last_contact(candidate)
-    lift_dismissals([candidate.id], interaction.occurred_at)
+    lift_dismissal_of(candidate, interaction.occurred_at)
     apply_note_insights(candidate, interaction, actor_id=author_id)
     db.session.flush()
     audit.record("interaction.created", actor_kind=actor_kind, actor_id=author_id,
@@ -174,7 +174,7 @@ def edit_interaction(
     if {"occurred_at", "direction"} & set(changed):
         refresh_last_contact(candidate)
     if "occurred_at" in changed:
-        lift_dismissals([candidate.id], interaction.occurred_at)
+        lift_dismissal_of(candidate, interaction.occurred_at)
     audit.record("interaction.edited", actor_kind=actor_kind, actor_id=editor_id,
                  target_kind="interaction", target_id=interaction.id,
                  detail={"fields": changed, "version": interaction.version})

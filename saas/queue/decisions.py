@@ -77,6 +77,13 @@ def lift_dismissals(candidate_ids: Collection[uuid.UUID], occurred_at: dt.dateti
     return len(lifted)
 
 
+def lift_dismissal_of(candidate: Candidate, occurred_at: dt.datetime) -> None:
+    """:func:`lift_dismissals` for one candidate at hand, without a query when no
+    decision is on record (``queue_hidden_until`` is set with every decision)."""
+    if candidate.queue_hidden_until is not None:
+        lift_dismissals([candidate.id], occurred_at)
+
+
 def _clean_reason(reason: str | None, *, required: bool) -> str | None:
     text = (reason or "").strip()
     if required and not text:
